@@ -1,0 +1,474 @@
+"""The ``paradiplomacy`` command line (typer + rich)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from paradiplomacy import __version__
+from paradiplomacy.ledger.export import RECORD_COLUMNS, STAT_COLUMNS, export_table, is_synthetic
+from paradiplomacy.ledger.importer import ImportReport, import_file, import_frame
+from paradiplomacy.ledger.parsing import parse_date
+from paradiplomacy.ledger.store import ENV_VAR, Store, resolve_url
+from paradiplomacy.ledger.summary import summarise
+from paradiplomacy.ledger.taxonomy import STATUSES
+from paradiplomacy.registry import MACRO_REGIONS, RegionRegistry
+
+console = Console()
+errors = Console(stderr=True)
+
+app = typer.Typer(
+    name="paradiplomacy",
+    help="Measure, classify and explain the international activity of a country's regions.\n\n"
+    "Evidence lives in a ledger (an SQLite file by default; any SQLAlchemy URL with --db or "
+    f"${ENV_VAR}). Start with `paradiplomacy demo` for synthetic data, or `paradiplomacy init` "
+    "and `paradiplomacy import records FILE` for your own.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    pretty_exceptions_enable=False,
+)
+import_app = typer.Typer(help="Import activity records or statistics (CSV, XLSX or JSON).")
+export_app = typer.Typer(help="Export the ledger's records or statistics to CSV or XLSX.")
+regions_app = typer.Typer(
+    help="List the regions of the registry, or show one.", invoke_without_command=True
+)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+app.add_typer(regions_app, name="regions")
+
+Db = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar=ENV_VAR,
+        show_envvar=True,
+        help="Database: an SQLAlchemy URL or an SQLite file path [default: ./paradiplomacy.sqlite]",
+    ),
+]
+RegistryFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--registry",
+        envvar="PARADIPLOMACY_REGISTRY",
+        exists=True,
+        dir_okay=False,
+        help="Region registry YAML file [default: Russia's federal subjects, shipped]",
+    ),
+]
+Format = Annotated[str, typer.Option("--format", "-f", help="table, csv or json")]
+
+
+def _store(db: str | None, registry: Path | None = None) -> Store:
+    regions = RegionRegistry.load(registry) if registry else None
+    return Store(db, regions=regions)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    errors.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _emit(frame: pd.DataFrame, fmt: str, title: str, limit: int = 50) -> None:
+    """Print a DataFrame as a rich table, CSV or JSON on standard output."""
+    if fmt == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif fmt == "json":
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
+        sys.stdout.write("\n")
+    elif fmt == "table":
+        table = RichTable(title=title, title_justify="left", header_style="bold")
+        for column in frame.columns:
+            table.add_column(str(column), overflow="fold")
+        for values in frame.head(limit).itertuples(index=False):
+            table.add_row(*("" if pd.isna(v) else str(v) for v in values))
+        console.print(table)
+        if len(frame) > limit:
+            console.print(f"... {len(frame) - limit:,} more rows; use --format csv for all")
+    else:
+        _fail(f"--format: expected table, csv or json, got {fmt!r}", 2)
+
+
+def _when(value: str | None, option: str, end: bool) -> dt.date | None:
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit() and len(text) == 4:
+        return dt.date(int(text), 12, 31) if end else dt.date(int(text), 1, 1)
+    parsed = parse_date(text)
+    if parsed is None:
+        _fail(f"{option}: expected a year or a date as YYYY-MM-DD, got {value!r}", 2)
+    return parsed
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+    )
+
+
+def _print_report(report: ImportReport) -> None:
+    for problem in report.warnings:
+        errors.print(f"[yellow]{problem}[/yellow]", highlight=False, markup=False, style="yellow")
+    if report.ok:
+        console.print(report.summary(), highlight=False)
+        return
+    for line in report.problems.lines():
+        errors.print(line, highlight=False, markup=False)
+    errors.print(f"[red]{report.summary()}[/red]", highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"paradiplomacy {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Measure, classify and explain the international activity of a country's regions."""
+
+
+@app.command()
+def init(db: Db = None, registry: RegistryFile = None) -> None:
+    """Create (or upgrade) the ledger database and load the region and partner registries."""
+    store = _store(db, registry)
+    store.init()
+    counts = store.counts()
+    console.print(
+        f"Ledger ready at {resolve_url(db)}: {counts['regions']} regions, "
+        f"{counts['partners']} partner countries, {counts['records']:,} records.",
+        highlight=False,
+    )
+
+
+def _import(
+    kind: str, file: Path, db: str | None, registry: Path | None, dry_run: bool, max_errors: int
+) -> None:
+    store = _store(db, registry)
+    with _progress() as bar:
+        task = bar.add_task(f"Writing {file.name}", total=None)
+        report = import_file(
+            store,
+            file,
+            kind,
+            dry_run=dry_run,
+            max_errors=max_errors,
+            raise_on_error=False,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    if dry_run and report.ok:
+        console.print("Dry run: nothing was written.")
+    _print_report(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+FileArg = Annotated[
+    Path, typer.Argument(exists=True, dir_okay=False, help="A .csv, .xlsx or .json file")
+]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")]
+MaxErrors = Annotated[int, typer.Option("--max-errors", min=1, help="Show at most this many.")]
+
+
+@import_app.command("records")
+def import_records(
+    file: FileArg,
+    db: Db = None,
+    registry: RegistryFile = None,
+    dry_run: DryRun = False,
+    max_errors: MaxErrors = 100,
+) -> None:
+    """Import activity records.
+
+    Columns: required `region`, `partner_country`, `instrument`, `source` and one of `date`
+    (YYYY-MM-DD or DD.MM.YYYY) or `year`; optional `partner_name`, `status` (planned, active,
+    suspended, terminated; default active), `magnitude` (default 1), `unit` (default count),
+    `confidence` (0-1, default 1), `note`, `supersedes` (uid of a record this one corrects).
+    The import is all or nothing; rows already in the ledger are skipped.
+    """
+    _import("records", file, db, registry, dry_run, max_errors)
+
+
+@import_app.command("stats")
+def import_stats(
+    file: FileArg,
+    db: Db = None,
+    registry: RegistryFile = None,
+    dry_run: DryRun = False,
+    max_errors: MaxErrors = 100,
+) -> None:
+    """Import statistics (population, GRP, foreign students ...).
+
+    Long form: `region, year, indicator, value, unit, source`. Wide by year: `region, indicator,
+    unit, source, 2019, 2020, ...`. Wide by indicator: `region, year, source` and one column per
+    indicator with its unit in the header, e.g. `population [thousand persons]`. A new value for
+    a region, year and indicator supersedes the one in the ledger.
+    """
+    _import("stats", file, db, registry, dry_run, max_errors)
+
+
+@regions_app.callback()
+def regions(
+    ctx: typer.Context,
+    scope: Annotated[
+        str | None, typer.Option("--scope", "-s", help="A scope of the registry, or 'all'")
+    ] = None,
+    fmt: Format = "table",
+    registry: RegistryFile = None,
+) -> None:
+    """List the regions of a scope (default scope: the registry's default)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    reg = RegionRegistry.load(registry)
+    try:
+        frame = reg.to_frame(scope)
+    except KeyError as error:
+        _fail(str(error.args[0]), 2)
+    if fmt == "table":
+        frame = frame[["code", "name_en", "name_ru", "type", "federal_district", "status"]]
+    name = scope or reg.default_scope
+    _emit(frame.reset_index(drop=True), fmt, f"{len(frame)} regions in scope {name}", limit=200)
+
+
+@regions_app.command("show")
+def regions_show(
+    code: Annotated[str, typer.Argument(help="Code, ISO code, FIPS code or any name or alias")],
+    fmt: Format = "table",
+    registry: RegistryFile = None,
+) -> None:
+    """Show one region with all its structural facts."""
+    reg = RegionRegistry.load(registry)
+    try:
+        region = reg.get(code)
+    except KeyError as error:
+        _fail(str(error.args[0]))
+    data = region.model_dump()
+    if fmt == "json":
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = RichTable(title=f"{region.name_en} ({region.code})", show_header=False)
+    table.add_column("field", style="bold")
+    table.add_column("value", overflow="fold")
+    for key, value in data.items():
+        shown = ", ".join(value) if isinstance(value, list) else ("" if value is None else value)
+        table.add_row(key, str(shown))
+    console.print(table)
+
+
+@app.command("records")
+def records(
+    region: Annotated[str | None, typer.Option(help="Region code or name")] = None,
+    partner: Annotated[str | None, typer.Option(help="Partner country code or name")] = None,
+    instrument: Annotated[str | None, typer.Option(help="Instrument of the taxonomy")] = None,
+    status: Annotated[str | None, typer.Option(help=", ".join(STATUSES))] = None,
+    since: Annotated[str | None, typer.Option(help="From this year or date (YYYY-MM-DD)")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this year or date")] = None,
+    scope: Annotated[str, typer.Option(help="Registry scope, or 'all'")] = "all",
+    history: Annotated[bool, typer.Option(help="Include superseded records")] = False,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many rows")] = None,
+    fmt: Format = "table",
+    db: Db = None,
+) -> None:
+    """List activity records, with their provenance (source, confidence, batch, row)."""
+    store = _store(db)
+    try:
+        frame = store.records(
+            region=region,
+            partner=partner,
+            instrument=instrument,
+            status=status,
+            since=_when(since, "--since", False),
+            until=_when(until, "--until", True),
+            scope=scope,
+            current=not history,
+            limit=limit,
+        )
+    except KeyError as error:
+        _fail(str(error.args[0]))
+    title = f"{len(frame):,} records" + (" (SYNTHETIC DATA)" if is_synthetic(frame) else "")
+    shown = frame if fmt != "table" else frame.drop(columns=["uid", "batch_id", "source_row"])
+    _emit(shown, fmt, title)
+
+
+@app.command("stats")
+def stats(
+    region: Annotated[str | None, typer.Option(help="Region code or name")] = None,
+    indicator: Annotated[str | None, typer.Option(help="Indicator name")] = None,
+    year: Annotated[int | None, typer.Option(help="Year")] = None,
+    history: Annotated[bool, typer.Option(help="Include superseded values")] = False,
+    fmt: Format = "table",
+    db: Db = None,
+) -> None:
+    """List statistics; without filters, a summary by indicator."""
+    store = _store(db)
+    try:
+        frame = store.statistics(region=region, indicator=indicator, year=year, current=not history)
+    except KeyError as error:
+        _fail(str(error.args[0]))
+    synthetic = " (SYNTHETIC DATA)" if is_synthetic(frame) else ""
+    if not (region or indicator or year) and fmt == "table":
+        summary = (
+            frame.groupby(["indicator", "unit"])
+            .agg(
+                regions=("region", "nunique"),
+                first_year=("year", "min"),
+                last_year=("year", "max"),
+                values=("value", "size"),
+            )
+            .reset_index()
+        )
+        _emit(summary, fmt, f"{len(frame):,} statistics by indicator{synthetic}")
+        return
+    _emit(frame, fmt, f"{len(frame):,} statistics{synthetic}")
+
+
+@app.command("batches")
+def batches(fmt: Format = "table", db: Db = None) -> None:
+    """List import batches: file, SHA-256, time and counts."""
+    _emit(_store(db).batches(), fmt, "Import batches")
+
+
+@export_app.command("records")
+def export_records(
+    to: Annotated[Path, typer.Option("--to", help="Output file: .csv or .xlsx")],
+    region: Annotated[str | None, typer.Option(help="Region code or name")] = None,
+    partner: Annotated[str | None, typer.Option(help="Partner country code or name")] = None,
+    history: Annotated[bool, typer.Option(help="Include superseded records")] = False,
+    db: Db = None,
+) -> None:
+    """Export activity records with their provenance."""
+    store = _store(db)
+    try:
+        frame = store.records(region=region, partner=partner, current=not history)
+        path = export_table(frame, to, title="Activity records", columns=RECORD_COLUMNS)
+    except (KeyError, ValueError) as error:
+        _fail(str(error.args[0]))
+    console.print(f"Wrote {len(frame):,} records to {path}", highlight=False)
+
+
+@export_app.command("stats")
+def export_stats(
+    to: Annotated[Path, typer.Option("--to", help="Output file: .csv or .xlsx")],
+    history: Annotated[bool, typer.Option(help="Include superseded values")] = False,
+    db: Db = None,
+) -> None:
+    """Export statistics in long form with their provenance."""
+    store = _store(db)
+    frame = store.statistics(current=not history)
+    try:
+        path = export_table(frame, to, title="Statistics", columns=STAT_COLUMNS)
+    except ValueError as error:
+        _fail(str(error.args[0]))
+    console.print(f"Wrote {len(frame):,} statistics to {path}", highlight=False)
+
+
+@app.command()
+def demo(
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic generator")] = 42,
+    out: Annotated[Path, typer.Option(help="Directory for the results")] = Path("out"),
+    records_target: Annotated[
+        int, typer.Option("--records", min=100, help="About this many synthetic records")
+    ] = 50_000,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Empty the database first (it must be a demo one)")
+    ] = False,
+    db: Db = None,
+) -> None:
+    """Fill a fresh ledger with SYNTHETIC demo data and summarise it (the main job).
+
+    Writes `summary_by_region.csv`, `summary_by_instrument.csv`, `summary_by_partner.csv` and
+    `summary_by_year.csv` to OUT and prints them. All of it is synthetic: every record's source
+    is `synthetic:<generator version>`.
+    """
+    from paradiplomacy.ledger.synthetic import generate
+
+    url = db or str(out / "demo.sqlite")
+    store = _store(url)
+    if fresh:
+        store.reset()
+    else:
+        store.ensure()
+    if store.counts()["records"] and not store.is_synthetic():
+        _fail(f"{resolve_url(url)} holds real records; use a fresh database for the demo")
+    console.print(f"Generating synthetic demo data (seed {seed}) ...")
+    ledger = generate(
+        store.regions, store.partners, store.taxonomy, seed=seed, target_records=records_target
+    )
+    with _progress() as bar:
+        for kind, frame, name in (
+            ("records", ledger.records, f"synthetic-records-seed{seed}"),
+            ("stats", ledger.statistics, f"synthetic-stats-seed{seed}"),
+        ):
+            task = bar.add_task(f"Importing {name}", total=len(frame))
+            report = import_frame(
+                store,
+                frame,
+                kind,
+                name=name,
+                raise_on_error=False,
+                progress=lambda done, total, t=task: bar.update(t, completed=done, total=total),
+            )
+            if not report.ok:
+                _print_report(report)
+                raise typer.Exit(1)
+            console.print(report.summary(), highlight=False)
+    _summarise(store, out)
+
+
+def _summarise(store: Store, out: Path) -> None:
+    frame = store.records()
+    tables = summarise(frame, store.regions, store.partners, store.taxonomy)
+    out.mkdir(parents=True, exist_ok=True)
+    origin = tables["by_region"]["data_origin"].iat[0]
+    banner = " (SYNTHETIC DATA: not real facts)" if origin == "synthetic" else ""
+    for name, table in tables.items():
+        export_table(table, out / f"summary_{name}.csv", title=name)
+    scope = store.regions.default_scope
+    _emit(
+        tables["by_region"].drop(columns="data_origin"),
+        "table",
+        f"Ledger by region, scope {scope}{banner}",
+        limit=15,
+    )
+    _emit(
+        tables["by_instrument"].drop(columns="data_origin"),
+        "table",
+        f"Ledger by instrument{banner}",
+        limit=25,
+    )
+    _emit(
+        tables["by_partner"].drop(columns="data_origin"),
+        "table",
+        f"Ledger by partner country{banner}",
+        limit=15,
+    )
+    labels = {k: v[0] for k, v in MACRO_REGIONS.items()}
+    _emit(
+        tables["by_year"].drop(columns="data_origin").rename(columns=labels),
+        "table",
+        f"Records per year by partner macro-region{banner}",
+        limit=30,
+    )
+    console.print(f"Summaries written to {out.resolve()}/summary_*.csv{banner}", highlight=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

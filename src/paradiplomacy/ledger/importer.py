@@ -1,0 +1,307 @@
+"""Import activity records and statistics into the ledger, all or nothing.
+
+An import reads the file (:mod:`~paradiplomacy.ledger.readers`), validates every row
+(:mod:`~paradiplomacy.ledger.validation`) and, only when no problem was found, writes the batch
+and its rows in one transaction. Rows already in the ledger (same content, hence same uid) are
+skipped, and a file whose SHA-256 was imported before adds nothing at all. Statistics with a new
+value for a region, year and indicator that the ledger already holds supersede the old value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from paradiplomacy import __version__
+from paradiplomacy.ledger.models import ActivityRecord, ImportBatch, Statistic
+from paradiplomacy.ledger.problems import Problem, ProblemList
+from paradiplomacy.ledger.readers import ReadError, Table, read_table, table_from_frame
+from paradiplomacy.ledger.store import Store
+from paradiplomacy.ledger.validation import Validated, Validator
+
+SYNTHETIC_PREFIX = "synthetic:"
+CHUNK = 50_000
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(rows_written, rows_total)`` while rows are written."""
+
+
+@dataclass
+class ImportReport:
+    """What an import read, found and wrote."""
+
+    file: str
+    kind: str
+    sha256: str
+    rows_read: int = 0
+    rows_added: int = 0
+    rows_duplicate: int = 0
+    rows_superseding: int = 0
+    batch_id: int | None = None
+    previous_batch: int | None = None
+    dry_run: bool = False
+    layout: str = "rows"
+    problems: ProblemList = field(default_factory=ProblemList)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def errors(self) -> list[Problem]:
+        return self.problems.errors
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return self.problems.warnings
+
+    def summary(self) -> str:
+        if not self.ok:
+            return f"{self.file}: {len(self.problems):,} problems; nothing was written"
+        if self.previous_batch is not None:
+            return (
+                f"{self.file}: already imported as batch {self.previous_batch} "
+                "(same SHA-256); nothing added"
+            )
+        verb = "would add" if self.dry_run else "added"
+        text = (
+            f"{self.file}: read {self.rows_read:,} rows; {verb} {self.rows_added:,} {self.kind}"
+            f", {self.rows_duplicate:,} already in the ledger"
+        )
+        if self.rows_superseding:
+            text += f", {self.rows_superseding:,} superseding older values"
+        if self.batch_id is not None:
+            text += f" (batch {self.batch_id})"
+        return text
+
+
+class LedgerImportError(ValueError):
+    """An import found problems and wrote nothing; ``report`` holds them."""
+
+    def __init__(self, report: ImportReport) -> None:
+        lines = "\n".join(report.problems.lines())
+        super().__init__(f"{report.summary()}\n{lines}")
+        self.report = report
+
+
+def import_file(
+    store: Store,
+    path: str | Path,
+    kind: str,
+    *,
+    dry_run: bool = False,
+    max_errors: int = 100,
+    progress: Progress | None = None,
+    raise_on_error: bool = True,
+) -> ImportReport:
+    """Import a CSV, XLSX or JSON file of ``kind`` ``"records"`` or ``"stats"``."""
+    file = Path(path)
+    sha = hashlib.sha256(file.read_bytes()).hexdigest()
+    report = ImportReport(file=file.name, kind=kind, sha256=sha, dry_run=dry_run)
+    report.problems = ProblemList(max_errors)
+    try:
+        table = read_table(file)
+    except ReadError as error:
+        report.problems.add(error.problem)
+        return _finish(report, raise_on_error)
+    return _import_table(store, table, report, progress, raise_on_error)
+
+
+def import_frame(
+    store: Store,
+    frame: pd.DataFrame,
+    kind: str,
+    *,
+    name: str = "<DataFrame>",
+    dry_run: bool = False,
+    max_errors: int = 100,
+    progress: Progress | None = None,
+    raise_on_error: bool = True,
+) -> ImportReport:
+    """Import a DataFrame with the columns of an import file, through the same checks."""
+    csv_bytes = frame.to_csv(index=False).encode("utf-8")
+    sha = hashlib.sha256(csv_bytes).hexdigest()
+    report = ImportReport(file=name, kind=kind, sha256=sha, dry_run=dry_run)
+    report.problems = ProblemList(max_errors)
+    try:
+        table = table_from_frame(frame, name)
+    except ReadError as error:
+        report.problems.add(error.problem)
+        return _finish(report, raise_on_error)
+    return _import_table(store, table, report, progress, raise_on_error)
+
+
+def _finish(report: ImportReport, raise_on_error: bool) -> ImportReport:
+    if raise_on_error and not report.ok:
+        raise LedgerImportError(report)
+    return report
+
+
+def _import_table(
+    store: Store,
+    table: Table,
+    report: ImportReport,
+    progress: Progress | None,
+    raise_on_error: bool,
+) -> ImportReport:
+    if report.kind not in ("records", "stats"):
+        raise ValueError(f"kind must be 'records' or 'stats', not {report.kind!r}")
+    store.ensure()
+    validator = Validator(store.regions, store.partners, store.taxonomy)
+    limit = report.problems.limit
+    if report.kind == "records":
+        checked = validator.records(table, limit)
+    else:
+        checked = validator.statistics(table, limit)
+    report.problems = checked.problems
+    report.rows_read = checked.rows_read
+    report.layout = table.layout
+    if not checked.ok:
+        return _finish(report, raise_on_error)
+
+    with store.transaction() as conn:
+        previous = conn.scalar(
+            select(ImportBatch.id)
+            .where(ImportBatch.sha256 == report.sha256, ImportBatch.kind == report.kind)
+            .order_by(ImportBatch.id)
+            .limit(1)
+        )
+        if previous is not None:
+            report.previous_batch = previous
+            return report
+        if report.kind == "records":
+            rows = _new_records(conn, checked, report, table.name)
+        else:
+            rows = _new_statistics(conn, checked, report)
+        if not report.ok:
+            conn.rollback()
+            return _finish(report, raise_on_error)
+        report.rows_added = len(rows)
+        if report.dry_run:
+            conn.rollback()
+            return report
+        synthetic = bool(len(rows)) and bool(
+            rows["source"].astype(str).str.startswith(SYNTHETIC_PREFIX).any()
+        )
+        batch_id = conn.execute(
+            ImportBatch.__table__.insert().returning(ImportBatch.id),
+            {
+                "kind": report.kind,
+                "file_name": report.file,
+                "sha256": report.sha256,
+                "imported_at": dt.datetime.now(dt.UTC),
+                "rows_read": report.rows_read,
+                "rows_added": report.rows_added,
+                "rows_duplicate": report.rows_duplicate,
+                "rows_superseding": report.rows_superseding,
+                "tool_version": __version__,
+                "registry_version": store.registry_label,
+                "synthetic": synthetic,
+            },
+        ).scalar_one()
+        report.batch_id = batch_id
+        model = ActivityRecord if report.kind == "records" else Statistic
+        _insert(conn, model, rows.assign(batch_id=batch_id), progress)
+    return report
+
+
+def _new_records(
+    conn: Connection, checked: Validated, report: ImportReport, name: str
+) -> pd.DataFrame:
+    frame = checked.frame
+    existing = set(conn.scalars(select(ActivityRecord.uid)))
+    seen = frame["uid"].isin(existing).to_numpy()
+    report.rows_duplicate = int(seen.sum())
+    fresh = frame.loc[~seen].copy()
+    wanted = fresh["supersedes"].dropna()
+    fresh["supersedes_id"] = None
+    if len(wanted):
+        ids = dict(
+            conn.execute(
+                select(ActivityRecord.uid, ActivityRecord.id).where(
+                    ActivityRecord.uid.in_(list(set(wanted)))
+                )
+            ).all()
+        )
+        taken = set(
+            conn.scalars(
+                select(ActivityRecord.supersedes_id).where(
+                    ActivityRecord.supersedes_id.in_(list(ids.values()))
+                )
+            )
+        )
+        counts = wanted.value_counts()
+        for index, uid in wanted.items():
+            row = int(fresh.at[index, "source_row"])
+            if uid not in ids:
+                got = f"{uid!r}, which is not in the ledger"
+            elif ids[uid] in taken:
+                got = f"{uid!r}, which another record already supersedes"
+            elif counts[uid] > 1:
+                got = f"{uid!r}, which other rows of this file also supersede"
+            else:
+                fresh.at[index, "supersedes_id"] = ids[uid]
+                continue
+            report.problems.add(
+                Problem(name, row, "supersedes", "the uid of a current record", got)
+            )
+        report.rows_superseding = int(fresh["supersedes_id"].notna().sum())
+    return fresh.drop(columns=["supersedes"])
+
+
+def _new_statistics(conn: Connection, checked: Validated, report: ImportReport) -> pd.DataFrame:
+    frame = checked.frame
+    s = Statistic
+    superseded = select(s.supersedes_id).where(s.supersedes_id.is_not(None))
+    current = pd.DataFrame(
+        conn.execute(
+            select(s.id, s.uid, s.region, s.year, s.indicator).where(s.id.not_in(superseded))
+        ).all(),
+        columns=["id", "uid", "region", "year", "indicator"],
+    )
+    all_uids = set(conn.scalars(select(s.uid)))
+    seen = frame["uid"].isin(all_uids).to_numpy()
+    report.rows_duplicate = int(seen.sum())
+    fresh = frame.loc[~seen].copy()
+    if len(current) and len(fresh):
+        keyed = fresh.merge(
+            current[["id", "region", "year", "indicator"]],
+            on=["region", "year", "indicator"],
+            how="left",
+        )
+        fresh["supersedes_id"] = keyed["id"].to_numpy()
+    else:
+        fresh["supersedes_id"] = np.nan
+    fresh["supersedes_id"] = (
+        fresh["supersedes_id"].astype(object).where(fresh["supersedes_id"].notna(), None)
+    )
+    report.rows_superseding = int(fresh["supersedes_id"].notna().sum())
+    return fresh
+
+
+def _insert(
+    conn: Connection,
+    model: type[ActivityRecord] | type[Statistic],
+    rows: pd.DataFrame,
+    progress: Progress | None,
+) -> None:
+    columns = [c.name for c in model.__table__.columns if c.name != "id"]
+    frame = rows.loc[:, columns]
+    frame = frame.astype(object).where(frame.notna(), None)
+    total = len(frame)
+    table = model.__table__
+    for start in range(0, total, CHUNK):
+        chunk = frame.iloc[start : start + CHUNK]
+        records = [
+            dict(zip(columns, values, strict=True)) for values in chunk.itertuples(index=False)
+        ]
+        conn.execute(table.insert(), records)
+        if progress:
+            progress(min(start + CHUNK, total), total)

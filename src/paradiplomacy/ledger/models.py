@@ -1,0 +1,141 @@
+"""The ledger's tables (SQLAlchemy 2 declarative models).
+
+Activity records and statistics are append-only: a correction is a new row whose
+``supersedes_id`` points at the row it replaces; the replaced row is never updated or deleted.
+The *current* ledger is the rows that no other row supersedes. Every row keeps its provenance:
+source, confidence (records), the import batch and the row of the imported file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class RegionRow(Base):
+    """A region of the registry the ledger was initialised with."""
+
+    __tablename__ = "regions"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    iso_code: Mapped[str | None] = mapped_column(String(16))
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(40))
+    federal_district: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16))
+    country: Mapped[str] = mapped_column(String(2))
+
+
+class PartnerRow(Base):
+    """A foreign country (ISO 3166-1)."""
+
+    __tablename__ = "partners"
+
+    alpha2: Mapped[str] = mapped_column(String(2), primary_key=True)
+    alpha3: Mapped[str] = mapped_column(String(3))
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200))
+    macro_region: Mapped[str] = mapped_column(String(40))
+
+
+class ImportBatch(Base):
+    """One import of one file: what was read, what was added, what was already there."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    rows_read: Mapped[int] = mapped_column(Integer)
+    rows_added: Mapped[int] = mapped_column(Integer)
+    rows_duplicate: Mapped[int] = mapped_column(Integer)
+    rows_superseding: Mapped[int] = mapped_column(Integer, default=0)
+    tool_version: Mapped[str] = mapped_column(String(40))
+    registry_version: Mapped[str] = mapped_column(String(60))
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (CheckConstraint("kind IN ('records', 'stats')", name="kind"),)
+
+
+class ActivityRecord(Base):
+    """One piece of evidence of a region's international activity (MODEL.md section 2)."""
+
+    __tablename__ = "activity_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True)
+    region: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    partner_country: Mapped[str] = mapped_column(ForeignKey("partners.alpha2"), index=True)
+    partner_name: Mapped[str | None] = mapped_column(String(500))
+    instrument: Mapped[str] = mapped_column(String(60), index=True)
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    magnitude: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(60))
+    source: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    source_row: Mapped[int | None] = mapped_column(Integer)
+    supersedes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activity_records.id"), unique=True
+    )
+
+    __table_args__ = (
+        CheckConstraint("magnitude >= 0", name="magnitude_nonnegative"),
+        CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence_range"),
+        CheckConstraint(
+            "status IN ('planned', 'active', 'suspended', 'terminated')", name="status"
+        ),
+        Index("ix_activity_records_region_partner", "region", "partner_country"),
+    )
+
+
+class Statistic(Base):
+    """One value of a regional statistic (population, GRP, foreign students ...)."""
+
+    __tablename__ = "statistics"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True)
+    region: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    indicator: Mapped[str] = mapped_column(String(200), index=True)
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(60))
+    source: Mapped[str] = mapped_column(Text)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    source_row: Mapped[int | None] = mapped_column(Integer)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("statistics.id"), unique=True)
+
+    __table_args__ = (Index("ix_statistics_key", "region", "year", "indicator"),)

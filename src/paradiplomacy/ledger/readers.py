@@ -1,0 +1,330 @@
+"""Read tabular files people bring (CSV, XLSX, JSON) into a table of text cells.
+
+CSV may be UTF-8 (with or without a byte-order mark) or Windows-1251, separated by commas,
+semicolons or tabs. Every cell is read as text; parsing numbers and dates is the validator's
+job, so that every problem can be reported with its place. The table's index is the row number
+as a spreadsheet shows it (header = row 1); in JSON, the 1-based position of the object.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from paradiplomacy.ledger.problems import Problem
+
+SUPPORTED = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json")
+_FIELDS_RE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_EOF_QUOTE_RE = re.compile(r"EOF inside string starting at row (\d+)")
+
+
+class ReadError(Exception):
+    """The file cannot be read as a table at all."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+@dataclass
+class Table:
+    """Text cells of one input file; ``columns`` keeps the headers as written."""
+
+    name: str
+    frame: pd.DataFrame
+    layout: str = "rows"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def normalise_header(header: object) -> str:
+    """Header matching key: trimmed, casefolded, spaces and hyphens as underscores."""
+    text = str(header).replace("\ufeff", "").strip().casefold()
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def read_table(path: str | Path, name: str | None = None) -> Table:
+    """Read ``path`` by its extension; ``name`` is how the file is named in messages."""
+    file = Path(path)
+    label = name or file.name
+    suffix = file.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise ReadError(
+            Problem(label, 1, "-", "a .csv, .xlsx or .json file", f"a {suffix or 'nameless'} file")
+        )
+    raw = file.read_bytes()
+    if suffix in (".xlsx", ".xlsm"):
+        frame = _read_xlsx(raw, label)
+    elif suffix == ".json":
+        frame = _read_json(_decode(raw, label), label)
+    else:
+        frame = _read_csv(_decode(raw, label), label)
+    return _finish(frame, label)
+
+
+def table_from_frame(frame: pd.DataFrame, name: str) -> Table:
+    """A table from a DataFrame made in Python (rows numbered as if read from a CSV file)."""
+    cells = frame.astype(object).where(frame.notna(), "")
+    cells = cells.map(_cell_text)
+    cells.index = pd.RangeIndex(2, len(cells) + 2)
+    return _finish(cells, name)
+
+
+def _finish(frame: pd.DataFrame, label: str) -> Table:
+    if frame.shape[1] == 0:
+        raise ReadError(Problem(label, 1, "-", "a header row", "an empty file"))
+    blank = (frame == "").all(axis=1)
+    frame = frame.loc[~blank]
+    if frame.empty:
+        raise ReadError(Problem(label, 2, "-", "at least one data row", "only a header"))
+    headers = {}
+    for position, header in enumerate(frame.columns, start=1):
+        key = normalise_header(header)
+        if not key:
+            raise ReadError(
+                Problem(label, 1, f"column {position}", "a column name", "an empty header cell")
+            )
+        if key in headers:
+            raise ReadError(Problem(label, 1, key, "each column once", f"column {header!r} twice"))
+        headers[key] = str(header).replace("\ufeff", "").strip()
+    frame.columns = list(headers)
+    return Table(name=label, frame=frame, headers=headers)
+
+
+def _decode(raw: bytes, label: str) -> str:
+    if not raw.strip() or raw.strip() == codecs.BOM_UTF8:
+        raise ReadError(Problem(label, 1, "-", "a header row", "an empty file"))
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ReadError(
+            Problem(
+                label,
+                1,
+                "-",
+                "UTF-8 or Windows-1251 text",
+                "UTF-16 text",
+                "save the file as CSV UTF-8",
+            )
+        )
+    if b"\x00" in raw[:8192]:
+        raise ReadError(Problem(label, 1, "-", "a text file", "binary data"))
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        head = raw[: error.start]
+        if any(b >= 0x80 for b in head):
+            line = head.count(b"\n") + 1
+            raise ReadError(
+                Problem(
+                    label,
+                    line,
+                    "-",
+                    "UTF-8 text throughout the file",
+                    f"byte 0x{raw[error.start]:02X}, which is not UTF-8 (mixed encodings)",
+                    "save the whole file in one encoding, preferably UTF-8",
+                )
+            ) from None
+    try:
+        text = raw.decode("cp1251")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ReadError(
+            Problem(
+                label,
+                line,
+                "-",
+                "UTF-8 or Windows-1251 text",
+                f"byte 0x{raw[error.start]:02X}, which is neither",
+            )
+        ) from None
+    letters = [c for c in text if "\u0410" <= c <= "\u044f"]
+    if len(letters) >= 20 and sum(c.isupper() for c in letters) / len(letters) > 0.6:
+        raise ReadError(
+            Problem(
+                label,
+                1,
+                "-",
+                "UTF-8 or Windows-1251 text",
+                "text that looks like KOI8-R (Cyrillic letters in the wrong case)",
+                "save the file as CSV UTF-8",
+            )
+        )
+    return text
+
+
+def _sniff_delimiter(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    counts = {}
+    for delimiter in (",", ";", "\t"):
+        try:
+            row = next(csv.reader([first], delimiter=delimiter))
+        except (csv.Error, StopIteration):
+            row = []
+        counts[delimiter] = len(row)
+    best = max(counts.values())
+    return next(d for d in (",", ";", "\t") if counts[d] == best)
+
+
+def _read_csv(text: str, label: str) -> pd.DataFrame:
+    delimiter = _sniff_delimiter(text)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+            quotechar='"',
+        )
+    except pd.errors.EmptyDataError:
+        raise ReadError(Problem(label, 1, "-", "a header row", "an empty file")) from None
+    except pd.errors.ParserError as error:
+        message = str(error)
+        if match := _FIELDS_RE.search(message):
+            expected, line, saw = match.groups()
+            raise ReadError(
+                Problem(
+                    label,
+                    int(line),
+                    "-",
+                    f"{expected} fields separated by {delimiter!r}",
+                    f"{saw} fields",
+                    "quote cells that contain the separator",
+                )
+            ) from None
+        if match := _EOF_QUOTE_RE.search(message):
+            raise ReadError(
+                Problem(
+                    label,
+                    int(match.group(1)) + 1,
+                    "-",
+                    'a closing quote (")',
+                    "the end of the file inside a quoted cell",
+                )
+            ) from None
+        raise ReadError(Problem(label, 1, "-", "a readable CSV file", message)) from None
+    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    return frame
+
+
+def _read_xlsx(raw: bytes, label: str) -> pd.DataFrame:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ReadError(
+            Problem(
+                label, 1, "-", "an Excel workbook (.xlsx)", f"a file Excel cannot open ({error})"
+            )
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise ReadError(Problem(label, 1, "-", "a header row", "an empty sheet"))
+        width = len(header)
+        while width and (header[width - 1] is None or str(header[width - 1]).strip() == ""):
+            width -= 1
+        body = [[_cell_text(v) for v in row[:width]] for row in rows]
+    finally:
+        book.close()
+    columns = [_cell_text(h) for h in header[:width]]
+    frame = (
+        pd.DataFrame(body, columns=columns, dtype=object)
+        if body
+        else pd.DataFrame(columns=columns, dtype=object)
+    )
+    frame = frame.fillna("")
+    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    return frame
+
+
+def _read_json(text: str, label: str) -> pd.DataFrame:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ReadError(
+            Problem(label, error.lineno, "-", "valid JSON", f"{error.msg} at column {error.colno}")
+        ) from None
+    if isinstance(data, dict):
+        lists = [
+            k for k in ("records", "statistics", "stats", "data") if isinstance(data.get(k), list)
+        ]
+        if not lists:
+            raise ReadError(
+                Problem(
+                    label,
+                    1,
+                    "-",
+                    "a list of objects, or an object with a 'records' list",
+                    f"an object with keys {sorted(data)[:5]}",
+                )
+            )
+        data = data[lists[0]]
+    if not isinstance(data, list):
+        raise ReadError(
+            Problem(label, 1, "-", "a list of objects", f"a JSON {type(data).__name__}")
+        )
+    if not data:
+        raise ReadError(Problem(label, 1, "-", "at least one object", "an empty list"))
+    columns: dict[str, None] = {}
+    for position, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            raise ReadError(
+                Problem(
+                    label,
+                    position,
+                    "-",
+                    "an object with named fields",
+                    f"a JSON {type(item).__name__}",
+                )
+            )
+        for key, value in item.items():
+            columns.setdefault(str(key), None)
+            if isinstance(value, dict | list):
+                raise ReadError(
+                    Problem(
+                        label,
+                        position,
+                        str(key),
+                        "a single value",
+                        f"a nested JSON {type(value).__name__}",
+                    )
+                )
+    frame = pd.DataFrame(
+        [[_cell_text(item.get(c)) for c in columns] for item in data],
+        columns=list(columns),
+        dtype=object,
+    )
+    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    return frame
+
+
+def _cell_text(value: object) -> str:
+    """Text of one cell value, keeping numbers exact and dates in ISO form."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value != value:
+            return ""
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,340 @@
+"""The ledger store: one database, reached by an SQLAlchemy URL.
+
+The default is an SQLite file; any URL SQLAlchemy understands (e.g. ``postgresql+psycopg://...``)
+works without code changes, since the store uses only portable SQLAlchemy constructs. The schema
+is created and upgraded by Alembic migrations. Activity records and statistics are append-only:
+the store refuses any UPDATE or DELETE of them, and corrections are new rows that supersede old
+ones (see :mod:`paradiplomacy.ledger.models`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import (
+    Connection,
+    Delete,
+    Engine,
+    Update,
+    create_engine,
+    event,
+    func,
+    inspect,
+    or_,
+    select,
+)
+from sqlalchemy.engine import make_url
+
+from paradiplomacy.ledger.models import (
+    ActivityRecord,
+    Base,
+    ImportBatch,
+    PartnerRow,
+    RegionRow,
+    Statistic,
+)
+from paradiplomacy.ledger.taxonomy import Taxonomy
+from paradiplomacy.registry import PartnerRegistry, RegionRegistry
+
+ENV_VAR = "PARADIPLOMACY_DB"
+DEFAULT_DB = "paradiplomacy.sqlite"
+APPEND_ONLY = frozenset({"activity_records", "statistics"})
+
+
+class AppendOnlyError(RuntimeError):
+    """An UPDATE or DELETE of append-only ledger rows was attempted."""
+
+
+class LedgerError(RuntimeError):
+    """The database is not a ledger this registry can use."""
+
+
+def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
+    """The database URL: ``db``, else ``$PARADIPLOMACY_DB``, else ``./paradiplomacy.sqlite``.
+
+    A plain file path is taken as an SQLite file.
+    """
+    value = str(db) if db else os.environ.get(ENV_VAR) or DEFAULT_DB
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+class Store:
+    """The ledger in one database, with the registries and taxonomy it is checked against."""
+
+    def __init__(
+        self,
+        db: str | os.PathLike[str] | None = None,
+        *,
+        regions: RegionRegistry | None = None,
+        partners: PartnerRegistry | None = None,
+        taxonomy: Taxonomy | None = None,
+    ) -> None:
+        self.url = resolve_url(db)
+        self.regions = regions or RegionRegistry.load()
+        self.partners = partners or PartnerRegistry.load()
+        self.taxonomy = taxonomy or Taxonomy.load()
+        url = make_url(self.url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(self.url)
+        if url.get_backend_name() == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        event.listen(self.engine, "before_execute", _refuse_changes, retval=False)
+
+    def __repr__(self) -> str:
+        return f"Store({make_url(self.url).render_as_string(hide_password=True)!r})"
+
+    @property
+    def registry_label(self) -> str:
+        return f"{self.regions.country}@{self.regions.version}"
+
+    # ------------------------------------------------------------- schema
+    def _alembic(self, connection: Connection) -> Config:
+        config = Config()
+        config.set_main_option("script_location", "paradiplomacy:migrations")
+        config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+        config.attributes["connection"] = connection
+        return config
+
+    def init(self) -> None:
+        """Create or upgrade the schema and load the registries (idempotent)."""
+        with self.engine.begin() as conn:
+            command.upgrade(self._alembic(conn), "head")
+        with self.engine.begin() as conn:
+            self._sync_registries(conn)
+
+    def is_initialised(self) -> bool:
+        return inspect(self.engine).has_table("alembic_version")
+
+    def ensure(self) -> Store:
+        """Initialise the database when it is new; check it otherwise."""
+        if not self.is_initialised():
+            self.init()
+        return self
+
+    def reset(self) -> None:
+        """Drop every ledger table (for a fresh demo database), then initialise."""
+        with self.engine.begin() as conn:
+            Base.metadata.drop_all(conn)
+            if inspect(conn).has_table("alembic_version"):
+                conn.exec_driver_sql("DROP TABLE alembic_version")
+        self.init()
+
+    def _sync_registries(self, conn: Connection) -> None:
+        countries = set(conn.scalars(select(RegionRow.country).distinct()))
+        if countries - {self.regions.country}:
+            raise LedgerError(
+                f"{self!r} holds regions of {sorted(countries)}, not of {self.regions.country}"
+            )
+        have = set(conn.scalars(select(RegionRow.code)))
+        rows = [
+            {
+                "code": r.code,
+                "iso_code": r.iso_code,
+                "name_en": r.name_en,
+                "name_ru": r.name_ru,
+                "type": r.type,
+                "federal_district": r.federal_district,
+                "status": r.status,
+                "country": self.regions.country,
+            }
+            for r in self.regions.regions("all")
+            if r.code not in have
+        ]
+        if rows:
+            conn.execute(RegionRow.__table__.insert(), rows)
+        have = set(conn.scalars(select(PartnerRow.alpha2)))
+        table = self.partners.to_frame()
+        rows = [
+            {
+                "alpha2": p.alpha2,
+                "alpha3": p.alpha3,
+                "name_en": p.name_en,
+                "name_ru": p.name_ru,
+                "macro_region": p.macro_region,
+            }
+            for p in table.itertuples(index=False)
+            if p.alpha2 not in have
+        ]
+        if rows:
+            conn.execute(PartnerRow.__table__.insert(), rows)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        self.ensure()
+        with self.engine.begin() as conn:
+            yield conn
+
+    # ------------------------------------------------------------- queries
+    def records(
+        self,
+        *,
+        region: str | None = None,
+        partner: str | None = None,
+        instrument: str | None = None,
+        status: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        scope: str | None = "all",
+        current: bool = True,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Activity records as a DataFrame, filtered; only current (not superseded) by default.
+
+        ``region`` and ``partner`` accept any name or code the registries resolve. A record with
+        a date is in ``[since, until]`` when its date is; a record with only a year when its year
+        is within the years of the window.
+        """
+        self.ensure()
+        r = ActivityRecord
+        query = select(
+            r.uid,
+            r.region,
+            r.partner_country,
+            r.partner_name,
+            r.instrument,
+            r.date,
+            r.year,
+            r.status,
+            r.magnitude,
+            r.unit,
+            r.source,
+            r.confidence,
+            r.note,
+            r.batch_id,
+            r.source_row,
+            r.id,
+            r.supersedes_id,
+        ).order_by(r.id)
+        if region:
+            query = query.where(r.region == self.regions.get(region).code)
+        if partner:
+            code = self.partners.resolve(partner)
+            if code is None:
+                raise KeyError(f"unknown country {partner!r}")
+            query = query.where(r.partner_country == code)
+        if instrument:
+            code = self.taxonomy.index().get(instrument)
+            if code is None:
+                raise KeyError(f"unknown instrument {instrument!r}")
+            query = query.where(r.instrument == code)
+        if status:
+            query = query.where(r.status == status)
+        if since:
+            query = query.where(or_(r.date >= since, (r.date.is_(None)) & (r.year >= since.year)))
+        if until:
+            query = query.where(or_(r.date <= until, (r.date.is_(None)) & (r.year <= until.year)))
+        if scope != "all":
+            query = query.where(r.region.in_([x.code for x in self.regions.regions(scope)]))
+        if current:
+            superseded = select(r.supersedes_id).where(r.supersedes_id.is_not(None))
+            query = query.where(r.id.not_in(superseded))
+        if limit:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            frame = pd.read_sql(query, conn)
+        frame["date"] = pd.to_datetime(frame["date"]).dt.date
+        frame["supersedes"] = self._uids(frame["supersedes_id"], ActivityRecord)
+        return frame.drop(columns=["id", "supersedes_id"])
+
+    def statistics(
+        self,
+        *,
+        region: str | None = None,
+        indicator: str | None = None,
+        year: int | None = None,
+        current: bool = True,
+    ) -> pd.DataFrame:
+        """Statistics in long form; only current (latest) values by default."""
+        self.ensure()
+        s = Statistic
+        query = select(
+            s.uid,
+            s.region,
+            s.year,
+            s.indicator,
+            s.value,
+            s.unit,
+            s.source,
+            s.batch_id,
+            s.source_row,
+            s.id,
+            s.supersedes_id,
+        ).order_by(s.region, s.indicator, s.year, s.id)
+        if region:
+            query = query.where(s.region == self.regions.get(region).code)
+        if indicator:
+            query = query.where(s.indicator == indicator)
+        if year:
+            query = query.where(s.year == year)
+        if current:
+            superseded = select(s.supersedes_id).where(s.supersedes_id.is_not(None))
+            query = query.where(s.id.not_in(superseded))
+        with self.engine.connect() as conn:
+            frame = pd.read_sql(query, conn)
+        frame["supersedes"] = self._uids(frame["supersedes_id"], Statistic)
+        return frame.drop(columns=["id", "supersedes_id"])
+
+    def _uids(self, ids: pd.Series, model: type[ActivityRecord] | type[Statistic]) -> pd.Series:
+        wanted = [int(i) for i in ids.dropna().unique()]
+        if not wanted:
+            return pd.Series(None, index=ids.index, dtype=object)
+        mapping: dict[int, str] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                mapping.update(conn.execute(select(model.id, model.uid).where(model.id.in_(chunk))))
+        return ids.map(lambda i: mapping.get(int(i)) if pd.notna(i) else None).astype(object)
+
+    def batches(self) -> pd.DataFrame:
+        """The import batches, oldest first."""
+        self.ensure()
+        with self.engine.connect() as conn:
+            return pd.read_sql(select(ImportBatch).order_by(ImportBatch.id), conn)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table (all rows, superseded included)."""
+        self.ensure()
+        with self.engine.connect() as conn:
+            return {
+                name: conn.scalar(select(func.count()).select_from(model)) or 0
+                for name, model in (
+                    ("regions", RegionRow),
+                    ("partners", PartnerRow),
+                    ("batches", ImportBatch),
+                    ("records", ActivityRecord),
+                    ("statistics", Statistic),
+                )
+            }
+
+    def is_synthetic(self) -> bool:
+        """True when any imported batch holds synthetic data."""
+        self.ensure()
+        with self.engine.connect() as conn:
+            return bool(conn.scalar(select(func.count()).where(ImportBatch.synthetic.is_(True))))
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _refuse_changes(_conn, clauseelement, *_args) -> None:
+    if isinstance(clauseelement, Update | Delete) and clauseelement.table.name in APPEND_ONLY:
+        raise AppendOnlyError(
+            f"{clauseelement.table.name} is append-only: add a correcting row that supersedes "
+            "the old one instead of changing it"
+        )
