@@ -384,6 +384,4 @@ FEDERAL_CITIES: frozenset[str] = frozenset({"RU-MOW", "RU-SPE", "RU-SEV"})
 
 # Annexed territories whose incorporation into Russia is not internationally recognised
 # (UN GA resolutions 68/262 of 2014 and ES-11/4 of 2022).
-DISPUTED: frozenset[str] = frozenset(
-    {"RU-CR", "RU-SEV", "RU-DPR", "RU-LPR", "RU-ZAP", "RU-KHE"}
-)
+DISPUTED: frozenset[str] = frozenset({"RU-CR", "RU-SEV", "RU-DPR", "RU-LPR", "RU-ZAP", "RU-KHE"})

@@ -23,8 +23,8 @@ from paradiplomacy.ledger.summary import summarise
 from paradiplomacy.ledger.taxonomy import STATUSES
 from paradiplomacy.registry import MACRO_REGIONS, RegionRegistry
 
-console = Console()
-errors = Console(stderr=True)
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 app = typer.Typer(
     name="paradiplomacy",
@@ -110,6 +110,7 @@ def _when(value: str | None, option: str, end: bool) -> dt.date | None:
 
 
 def _progress() -> Progress:
+    """A progress bar on standard error, shown only when that is a terminal."""
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -117,6 +118,7 @@ def _progress() -> Progress:
         TimeElapsedColumn(),
         console=errors,
         transient=True,
+        disable=not errors.is_terminal,
     )
 
 

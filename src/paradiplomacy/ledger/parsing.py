@@ -105,6 +105,12 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
+def looks_like_date(text: str) -> bool:
+    """True when ``text`` has the shape of a date, whether or not the day exists."""
+    text = text.strip()
+    return bool(_ISO_DATE.match(text) or _RU_DATE.match(text))
+
+
 def parse_dates(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Parse a column of date cells into an object array of ``datetime.date`` and an ok mask."""
     codes, uniques = pd.factorize(cells.astype(str).str.strip())

@@ -23,8 +23,17 @@ import pandas as pd
 from paradiplomacy.ledger.problems import Problem
 
 SUPPORTED = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json")
-_FIELDS_RE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
-_EOF_QUOTE_RE = re.compile(r"EOF inside string starting at row (\d+)")
+_UTF8_CYRILLIC = re.compile(rb"[\xd0\xd1][\x80-\xbf]")
+"""A UTF-8 encoded Cyrillic letter; Windows-1251 text rarely holds such byte pairs."""
+_JSON_TYPES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    int: "number",
+    float: "number",
+    bool: "true/false value",
+    type(None): "null",
+}
 
 
 class ReadError(Exception):
@@ -66,7 +75,10 @@ def read_table(path: str | Path, name: str | None = None) -> Table:
     elif suffix == ".json":
         frame = _read_json(_decode(raw, label), label)
     else:
-        frame = _read_csv(_decode(raw, label), label)
+        text = _decode(raw, label)
+        frame = _read_csv_fast(text, raw, label)
+        if frame is None:
+            frame = _read_csv(text, label)
     return _finish(frame, label)
 
 
@@ -121,7 +133,7 @@ def _decode(raw: bytes, label: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         head = raw[: error.start]
-        if any(b >= 0x80 for b in head):
+        if any(b >= 0x80 for b in head) or len(_UTF8_CYRILLIC.findall(raw)) >= 3:
             line = head.count(b"\n") + 1
             raise ReadError(
                 Problem(
@@ -174,46 +186,93 @@ def _sniff_delimiter(text: str) -> str:
     return next(d for d in (",", ";", "\t") if counts[d] == best)
 
 
-def _read_csv(text: str, label: str) -> pd.DataFrame:
+def _read_csv_fast(text: str, raw: bytes, label: str) -> pd.DataFrame | None:
+    """Parse a well-formed CSV with Apache Arrow's multi-threaded reader.
+
+    Returns ``None`` when Arrow cannot parse it; the pandas reader then parses it again and
+    reports where the file is malformed.
+    """
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    if text.count('"') % 2:
+        return None  # an unclosed quote: the strict reader says where
     delimiter = _sniff_delimiter(text)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-            quotechar='"',
+        header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")], delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return None
+    names = [f"c{i}" for i in range(len(header))]
+    data = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        data = text.encode("utf-8")
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(skip_rows=1, column_names=names),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                quote_char='"',
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
-    except pd.errors.EmptyDataError:
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    frame = table.to_pandas()
+    frame.columns = header
+    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    return frame
+
+
+def _read_csv(text: str, label: str) -> pd.DataFrame:
+    """Parse CSV strictly with Python's csv module, reporting the first malformed row.
+
+    Slower than the Arrow reader, so used only when that one cannot parse the file. Rows are
+    numbered as records (a spreadsheet's rows); blank lines count as rows and are skipped.
+    """
+    delimiter = _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
+    try:
+        header = next(reader)
+        for number, row in enumerate(reader, start=2):
+            if row and len(row) != len(header) and any(cell.strip() for cell in row):
+                raise ReadError(
+                    Problem(
+                        label,
+                        number,
+                        "-",
+                        f"{len(header)} fields separated by {delimiter!r}",
+                        f"{len(row)} fields",
+                        "quote cells that contain the separator"
+                        if len(row) > len(header)
+                        else "keep empty cells in the row",
+                    )
+                )
+            rows.append(row if len(row) == len(header) else [""] * len(header))
+    except csv.Error as error:
+        raise ReadError(
+            Problem(
+                label,
+                len(rows) + 2,
+                "-",
+                'a closing quote (")' if "end of data" in str(error) else "well-formed CSV",
+                "the end of the file inside a quoted cell"
+                if "end of data" in str(error)
+                else str(error),
+            )
+        ) from None
+    except StopIteration:
         raise ReadError(Problem(label, 1, "-", "a header row", "an empty file")) from None
-    except pd.errors.ParserError as error:
-        message = str(error)
-        if match := _FIELDS_RE.search(message):
-            expected, line, saw = match.groups()
-            raise ReadError(
-                Problem(
-                    label,
-                    int(line),
-                    "-",
-                    f"{expected} fields separated by {delimiter!r}",
-                    f"{saw} fields",
-                    "quote cells that contain the separator",
-                )
-            ) from None
-        if match := _EOF_QUOTE_RE.search(message):
-            raise ReadError(
-                Problem(
-                    label,
-                    int(match.group(1)) + 1,
-                    "-",
-                    'a closing quote (")',
-                    "the end of the file inside a quoted cell",
-                )
-            ) from None
-        raise ReadError(Problem(label, 1, "-", "a readable CSV file", message)) from None
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame.index = pd.RangeIndex(2, len(frame) + 2)
     return frame
 
@@ -221,6 +280,14 @@ def _read_csv(text: str, label: str) -> pd.DataFrame:
 def _read_xlsx(raw: bytes, label: str) -> pd.DataFrame:
     from openpyxl import load_workbook
 
+    if not raw.startswith(b"PK\x03\x04"):
+        if raw.startswith(b"\xd0\xcf\x11\xe0"):
+            got, hint = "an old Excel 97-2003 workbook", "save it as .xlsx"
+        elif b"\x00" not in raw[:8192]:
+            got, hint = "a text file", "if it holds CSV, name it .csv"
+        else:
+            got, hint = "a file that is not an Excel workbook", ""
+        raise ReadError(Problem(label, 1, "-", "an Excel workbook (.xlsx)", got, hint))
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
@@ -275,9 +342,7 @@ def _read_json(text: str, label: str) -> pd.DataFrame:
             )
         data = data[lists[0]]
     if not isinstance(data, list):
-        raise ReadError(
-            Problem(label, 1, "-", "a list of objects", f"a JSON {type(data).__name__}")
-        )
+        raise ReadError(Problem(label, 1, "-", "a list of objects", f"a JSON {_json_type(data)}"))
     if not data:
         raise ReadError(Problem(label, 1, "-", "at least one object", "an empty list"))
     columns: dict[str, None] = {}
@@ -289,7 +354,7 @@ def _read_json(text: str, label: str) -> pd.DataFrame:
                     position,
                     "-",
                     "an object with named fields",
-                    f"a JSON {type(item).__name__}",
+                    f"a JSON {_json_type(item)}",
                 )
             )
         for key, value in item.items():
@@ -301,7 +366,7 @@ def _read_json(text: str, label: str) -> pd.DataFrame:
                         position,
                         str(key),
                         "a single value",
-                        f"a nested JSON {type(value).__name__}",
+                        f"a nested JSON {_json_type(value)}",
                     )
                 )
     frame = pd.DataFrame(
@@ -311,6 +376,10 @@ def _read_json(text: str, label: str) -> pd.DataFrame:
     )
     frame.index = pd.RangeIndex(1, len(frame) + 1)
     return frame
+
+
+def _json_type(value: object) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
 
 
 def _cell_text(value: object) -> str:

@@ -7,7 +7,9 @@ over columns: resolving names runs once per distinct value, so a million rows va
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +20,7 @@ from rapidfuzz import process
 from paradiplomacy.ledger.parsing import (
     is_placeholder,
     is_year_header,
+    looks_like_date,
     parse_dates,
     parse_numbers,
     parse_years,
@@ -62,7 +65,15 @@ STATS_COLUMNS = ("uid", "region", "year", "indicator", "value", "unit", "source"
 MAX_TEXT = {"partner_name": 500, "source": 2000, "note": 10_000, "unit": 60, "indicator": 200}
 YEAR_RANGE = (1900, 2100)
 FORMULA_PREFIXES = ("=", "+", "-", "@")
-_PLACEHOLDER_HINT = "that is a no-data mark: leave the cell empty instead"
+NO_DATA_HINTS = {
+    "magnitude": "that is a no-data mark: give the value, or leave the record out; an empty "
+    "magnitude means 1",
+    "confidence": "that is a no-data mark: give a confidence, or leave the cell empty for 1",
+    "value": "that is a no-data mark: leave the row out when there is no value",
+    "wide value": "that is a no-data mark: leave the cell empty when there is no value",
+}
+_UID = re.compile(r"[0-9a-f]{32}")
+_NUMBER_LIKE = re.compile(r"[-+]?\d[\d.,\s]*")
 
 
 @dataclass
@@ -78,17 +89,45 @@ class Validated:
         return not self.problems
 
 
+def canonical(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Each value as the text the uid hashes: ``""`` for missing, ``repr`` for floats, ISO dates.
+
+    Floats and dates are converted once per distinct value; text passes through.
+    """
+    series = pd.Series(values)
+    if series.dtype.kind in "iu":
+        return series.astype(str).to_numpy(dtype=object)
+    if series.dtype.kind != "f":
+        first = next((v for v in series if v is not None and v == v), None)
+        if first is None or isinstance(first, str):
+            return series.astype(object).where(series.notna(), "").to_numpy(dtype=object)
+    codes, uniques = pd.factorize(series.astype(object))
+    text = [_canon(u) for u in uniques]
+    return np.array([*text, ""], dtype=object)[codes]
+
+
+def _canon(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float | np.floating):
+        return "" if np.isnan(value) else repr(float(value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
 def fingerprint(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
     """Content hash of each row over ``columns`` (BLAKE2b, 128 bits, hex).
 
-    Rows with equal content get equal uids, so re-importing data adds nothing.
+    The row's canonical values (see :func:`canonical`) are joined with the unit separator
+    (U+001F) and hashed; rows with equal content get equal uids, so re-importing adds nothing.
     """
-    first, *rest = list(columns)
-    joined = frame[first].fillna("").astype(str)
-    for column in rest:
-        joined = joined + "\x1f" + frame[column].fillna("").astype(str)
+    cells = [canonical(frame[c]).tolist() for c in columns]
     return np.array(
-        [hashlib.blake2b(s.encode("utf-8"), digest_size=16).hexdigest() for s in joined],
+        [
+            hashlib.blake2b("\x1f".join(row).encode("utf-8"), digest_size=16).hexdigest()
+            for row in zip(*cells, strict=True)
+        ],
         dtype=object,
     )
 
@@ -123,7 +162,7 @@ class Validator:
             "an ISO 3166-1 country code or country name",
             self._phint,
         )
-        home = (partner == self.regions.country).to_numpy()
+        home = partner == self.regions.country
         check.flag("partner_country", home, "a foreign country", hint="not the home country")
         out["partner_country"] = partner
         out["partner_name"] = check.text("partner_name", required=False)
@@ -146,14 +185,7 @@ class Validator:
             return Validated(pd.DataFrame(columns=RECORD_COLUMNS), check.problems, len(frame))
 
         out["source_row"] = frame.index.to_numpy()
-        out["uid"] = fingerprint(
-            out.assign(
-                date=out["date"].map(lambda d: d.isoformat() if d else ""),
-                magnitude=out["magnitude"].map(repr),
-                confidence=out["confidence"].map(repr),
-            ),
-            [c for c in RECORD_COLUMNS if c not in ("uid", "source_row")],
-        )
+        out["uid"] = fingerprint(out, [c for c in RECORD_COLUMNS if c not in ("uid", "source_row")])
         dupes = out["uid"].duplicated().to_numpy()
         if dupes.any():
             first = out.drop_duplicates("uid").set_index("uid")["source_row"]
@@ -167,34 +199,41 @@ class Validator:
             return Validated(pd.DataFrame(columns=RECORD_COLUMNS), check.problems, len(frame))
         return Validated(out.loc[:, list(RECORD_COLUMNS)], check.problems, len(frame))
 
-    def _when(self, check: _Checker) -> tuple[pd.Series, pd.Series]:
-        frame = check.frame
-        n = len(frame)
+    def _when(self, check: _Checker) -> tuple[np.ndarray, np.ndarray]:
+        n = len(check.frame)
+        lo, hi = YEAR_RANGE
         dates = np.full(n, None, dtype=object)
         has_date = np.zeros(n, dtype=bool)
-        if "date" in frame:
-            raw = frame["date"].astype(str).str.strip()
-            present = (raw != "").to_numpy()
-            parsed, ok = parse_dates(raw)
-            check.flag("date", present & ~ok, "a date as YYYY-MM-DD or DD.MM.YYYY")
-            ok = ok & present
-            lo, hi = YEAR_RANGE
-            out_of_range = ok & np.array([d is not None and not lo <= d.year <= hi for d in parsed])
-            check.flag("date", out_of_range, f"a date between {lo} and {hi}")
-            has_date = ok & ~out_of_range
-            dates[has_date] = parsed[has_date]
+        empty = np.ones(n, dtype=bool)
+        if "date" in check.frame:
+            col = check.col("date")
+            parsed, ok = parse_dates(pd.Series(col.uniques, dtype=object))
+            present = col.uniques != ""
+            in_range = np.array([d is not None and lo <= d.year <= hi for d in parsed])
+            shaped = np.array([looks_like_date(u) for u in col.uniques], dtype=bool)
+            date_format = "a date as YYYY-MM-DD or DD.MM.YYYY"
+            check.flag("date", col.rows(present & ~ok & ~shaped), date_format)
+            check.flag_rows(
+                "date",
+                col.rows(present & ~ok & shaped),
+                date_format,
+                lambda i: f"{describe(col.uniques[col.codes[i]])}, which is not a calendar date",
+            )
+            check.flag("date", col.rows(ok & ~in_range), f"a date between {lo} and {hi}")
+            has_date = col.rows(ok & in_range)
+            dates = parsed[col.codes]
+            dates[~has_date] = None
+            empty = empty & col.rows(~present)
         years = np.zeros(n, dtype=np.int64)
-        has_year = np.zeros(n, dtype=bool)
-        if "year" in frame:
-            raw = frame["year"].astype(str).str.strip()
-            present = (raw != "").to_numpy()
-            parsed_years, ok = parse_years(raw)
-            lo, hi = YEAR_RANGE
+        if "year" in check.frame:
+            col = check.col("year")
+            parsed_years, ok = parse_years(pd.Series(col.uniques, dtype=object))
+            present = col.uniques != ""
             ok = ok & (parsed_years >= lo) & (parsed_years <= hi)
-            check.flag("year", present & ~ok, f"a year from {lo} to {hi}")
-            has_year = present & ok
-            years[has_year] = parsed_years[has_year]
-            date_years = np.array([d.year if d else 0 for d in dates])
+            check.flag("year", col.rows(present & ~ok), f"a year from {lo} to {hi}")
+            has_year = col.rows(present & ok)
+            years = np.where(has_year, parsed_years[col.codes], 0)
+            date_years = _years_of(dates)
             clash = has_year & has_date & (date_years != years)
             check.flag_rows(
                 "year",
@@ -202,15 +241,13 @@ class Validator:
                 "the year of the date in the same row",
                 lambda i: f"{years[i]} beside the date {dates[i].isoformat()}",
             )
-        fill = has_date & ~has_year
-        years[fill] = [d.year for d in dates[fill]]
-        neither = np.ones(n, dtype=bool)
-        for column in ("date", "year"):
-            if column in frame:
-                neither = neither & (frame[column].astype(str).str.strip() == "").to_numpy()
-        column = "date" if "date" in frame else "year"
-        check.flag_rows(column, neither, "a date or a year", lambda i: "neither")
-        return pd.Series(dates, index=frame.index), pd.Series(years, index=frame.index)
+            years = np.where(has_date & ~has_year, date_years, years)
+            empty = empty & col.rows(~present)
+        else:
+            years = _years_of(dates)
+        column = "date" if "date" in check.frame else "year"
+        check.flag_rows(column, empty, "a date or a year", lambda i: "neither")
+        return dates, years
 
     # --------------------------------------------------------------- statistics
     def statistics(self, table: Table, limit: int = 100) -> Validated:
@@ -293,7 +330,7 @@ class Validator:
                     pd.DataFrame(
                         {
                             "row": frame.index.to_numpy(),
-                            "value_column": column,
+                            "value_column": header,
                             "value": frame[column].to_numpy(),
                             "year": frame["year"].to_numpy(),
                             "indicator": name,
@@ -313,20 +350,25 @@ class Validator:
             cells = cells[cells["value"].astype(str).str.strip() != ""].reset_index(drop=True)
         sub = _Checker(
             Table(
-                check.table.name, cells.set_index("row", drop=False), headers=check.table.headers
+                check.table.name,
+                cells.set_index("row", drop=False),
+                layout=check.table.layout,
+                headers=check.table.headers,
             ),
             check.problems,
         )
         out = pd.DataFrame(index=sub.frame.index)
         out["region"] = sub.resolve("region", self.regions.index, _region_expected, self._rhint)
-        year_raw = sub.frame["year"].astype(str)
-        years, ok = parse_years(year_raw)
+        col = sub.col("year")
+        years, ok = parse_years(pd.Series(col.uniques, dtype=object))
         lo, hi = YEAR_RANGE
         ok = ok & (years >= lo) & (years <= hi)
-        sub.flag("year", ~ok, f"a year from {lo} to {hi}")
-        out["year"] = years
+        sub.flag("year", col.rows(~ok), f"a year from {lo} to {hi}")
+        out["year"] = col.rows(years)
         out["indicator"] = sub.text("indicator", required=True)
-        out["value"] = sub.number("value", required=True, column_of=sub.frame["value_column"])
+        out["value"] = sub.number(
+            "value", required=True, column_of=sub.frame["value_column"].to_numpy()
+        )
         out["unit"] = sub.text("unit", required=True)
         out["source"] = sub.text("source", required=True)
         sub.formula_warning("source")
@@ -352,10 +394,7 @@ class Validator:
                 )
             check.problems.count_more(max(0, dupes.sum() - check.problems.limit))
             return Validated(pd.DataFrame(columns=STATS_COLUMNS), check.problems, rows_read)
-        out["uid"] = fingerprint(
-            out.assign(value=out["value"].map(repr)),
-            ["region", "year", "indicator", "value", "unit", "source"],
-        )
+        out["uid"] = fingerprint(out, ["region", "year", "indicator", "value", "unit", "source"])
         return Validated(
             out.loc[:, list(STATS_COLUMNS)].reset_index(drop=True), check.problems, rows_read
         )
@@ -370,6 +409,12 @@ class Validator:
     def _ihint(self, text: str) -> str:
         hint = _did_you_mean(self._instruments, text)
         return hint or "known: " + ", ".join(self.taxonomy.instruments)
+
+
+def _years_of(dates: np.ndarray) -> np.ndarray:
+    codes, uniques = pd.factorize(pd.Series(dates, dtype=object))
+    years = np.array([d.year for d in uniques] + [0], dtype=np.int64)
+    return years[codes]
 
 
 def _region_expected() -> str:
@@ -396,16 +441,39 @@ def _split_unit(header: str) -> tuple[str, str]:
     return text, ""
 
 
+@dataclass
+class _Column:
+    """A column factorised: ``uniques[codes]`` gives back its (stripped) cells."""
+
+    codes: np.ndarray
+    uniques: np.ndarray
+
+    def rows(self, per_unique: np.ndarray) -> np.ndarray:
+        """Expand a per-distinct-value array to one value per row."""
+        return np.asarray(per_unique)[self.codes]
+
+
 class _Checker:
-    """Column checks over one table that report into one problem list."""
+    """Column checks over one table that report into one problem list.
+
+    Every check works on the distinct values of a column, then expands to rows, so its cost
+    grows with the number of distinct values rather than rows.
+    """
 
     def __init__(self, table: Table, problems: ProblemList) -> None:
         self.table = table
         self.frame = table.frame
         self.problems = problems
         self.rows = table.frame.index.to_numpy()
+        self._columns: dict[str, _Column] = {}
         if not problems.column_order:
             problems.column_order = {c: i for i, c in enumerate(table.frame.columns)}
+
+    def col(self, name: str) -> _Column:
+        if name not in self._columns:
+            codes, uniques = pd.factorize(self.frame[name].astype(str).str.strip())
+            self._columns[name] = _Column(np.asarray(codes), np.asarray(uniques, dtype=object))
+        return self._columns[name]
 
     def file_problem(self, column: str, expected: str, got: str, hint: str = "") -> None:
         self.problems.add(Problem(self.table.name, 1, column, expected, got, hint))
@@ -414,11 +482,15 @@ class _Checker:
         self, required: Sequence[str], optional: Sequence[str], extra: Sequence[str] = ()
     ) -> None:
         known = [*required, *optional]
+        suggested = set()
         for column in self.frame.columns:
             if column in known or column in extra:
                 continue
-            match = process.extractOne(column, known, score_cutoff=70)
+            missing = [c for c in known if c not in self.frame]
+            match = process.extractOne(column, missing, score_cutoff=70) if missing else None
             hint = f"did you mean {match[0]!r}?" if match else ""
+            if match:
+                suggested.add(match[0])
             self.file_problem(
                 column,
                 "only known columns (" + ", ".join(known) + ")",
@@ -426,7 +498,7 @@ class _Checker:
                 hint,
             )
         for column in required:
-            if column not in self.frame:
+            if column not in self.frame and column not in suggested:
                 self.file_problem(column, f"a column {column!r}", "no such column")
 
     def flag(
@@ -435,28 +507,31 @@ class _Checker:
         mask: np.ndarray,
         expected: str,
         hint: str | Callable[[str], str] = "",
-        values: pd.Series | None = None,
-        column_of: pd.Series | None = None,
+        column_of: np.ndarray | None = None,
     ) -> None:
         """Report every row where ``mask`` is true, showing the cell's value."""
-        cells = self.frame[column] if values is None and column in self.frame else values
-        where = column_of.to_numpy() if column_of is not None else None
         index = np.flatnonzero(mask)
+        if not len(index):
+            return
+        cells = self.frame.get(column)
+        hints: dict[str, str] = {}
         for i in index[: self.problems.limit]:
             value = None if cells is None else cells.iat[i]
-            text = "" if value is None else str(value)
-            extra = hint(text) if callable(hint) else hint
+            text = "" if value is None else str(value).strip()
             if text and is_placeholder(text) and "number" in expected:
-                extra = _PLACEHOLDER_HINT
-            self.problems.add(
-                Problem(
-                    self.table.name,
-                    int(self.rows[i]),
-                    str(where[i]) if where is not None else column,
-                    expected,
-                    describe(value),
-                    extra,
+                key = (
+                    "wide value"
+                    if column == "value" and self.table.layout.startswith("wide")
+                    else column
                 )
+                extra = NO_DATA_HINTS.get(key, "that is a no-data mark")
+            elif callable(hint):
+                extra = hints[text] if text in hints else hints.setdefault(text, hint(text))
+            else:
+                extra = hint
+            where = str(column_of[i]) if column_of is not None else column
+            self.problems.add(
+                Problem(self.table.name, int(self.rows[i]), where, expected, describe(value), extra)
             )
         self.problems.count_more(max(0, len(index) - self.problems.limit))
 
@@ -469,48 +544,48 @@ class _Checker:
             self.problems.add(Problem(self.table.name, int(self.rows[i]), column, expected, got(i)))
         self.problems.count_more(max(0, len(index) - self.problems.limit))
 
-    def _cells(self, column: str) -> pd.Series:
-        return self.frame[column].astype(str).str.strip()
-
     def resolve(
         self,
         column: str,
         index: NameIndex,
         expected: str | Callable[[], str],
         hint: Callable[[str], str],
-    ) -> pd.Series:
-        """Resolve names through ``index``: once per distinct value."""
-        cells = self._cells(column)
-        codes, uniques = pd.factorize(cells)
-        resolved = np.array([index.get(u) for u in uniques] + [None], dtype=object)[codes]
-        bad = np.array([v is None for v in resolved])
+    ) -> np.ndarray:
+        """Resolve names through ``index``, once per distinct value."""
+        col = self.col(column)
+        resolved = np.array([index.get(u) for u in col.uniques] + [None], dtype=object)[:-1]
+        bad = np.array([v is None for v in resolved], dtype=bool)
+        empty = col.uniques == ""
         text = expected() if callable(expected) else expected
-        empty = (cells == "").to_numpy()
-        self.flag(column, bad & empty, text)
-        self.flag(column, bad & ~empty, text, hint=hint)
-        return pd.Series(resolved, index=self.frame.index, dtype=object)
+        self.flag(column, col.rows(bad & empty), text)
+        self.flag(column, col.rows(bad & ~empty), text, hint=hint)
+        return resolved[col.codes]
 
-    def text(self, column: str, *, required: bool = False, default: str | None = None) -> pd.Series:
+    def text(
+        self, column: str, *, required: bool = False, default: str | None = None
+    ) -> np.ndarray:
+        n = len(self.frame)
         if column not in self.frame:
-            return pd.Series(default, index=self.frame.index, dtype=object)
-        cells = self.frame[column].astype(str).str.strip()
-        empty = (cells == "").to_numpy()
+            return np.full(n, default, dtype=object)
+        col = self.col(column)
+        empty = col.uniques == ""
         if required:
-            self.flag(column, empty, f"a {column}")
+            self.flag(column, col.rows(empty), f"a {column}")
         limit = MAX_TEXT.get(column, 1000)
-        lengths = cells.str.len().to_numpy()
+        lengths = self.frame[column].astype(str).str.strip().str.len().to_numpy()
         self.flag(column, lengths > limit, f"at most {limit:,} characters")
-        fill = default if default is not None else None
-        return cells.where(~empty, fill).astype(object)
+        values = np.where(empty, default, col.uniques).astype(object)
+        return values[col.codes]
 
-    def choice(self, column: str, choices: Sequence[str], default: str) -> pd.Series:
+    def choice(self, column: str, choices: Sequence[str], default: str) -> np.ndarray:
         if column not in self.frame:
-            return pd.Series(default, index=self.frame.index, dtype=object)
-        cells = self._cells(column).str.casefold()
-        empty = (cells == "").to_numpy()
-        bad = ~empty & ~cells.isin(choices).to_numpy()
-        self.flag(column, bad, "one of " + ", ".join(choices))
-        return cells.where(~empty, default).astype(object)
+            return np.full(len(self.frame), default, dtype=object)
+        col = self.col(column)
+        folded = np.array([u.casefold() for u in col.uniques], dtype=object)
+        empty = folded == ""
+        bad = ~empty & ~np.isin(folded, list(choices))
+        self.flag(column, col.rows(bad), "one of " + ", ".join(choices))
+        return np.where(empty, default, folded).astype(object)[col.codes]
 
     def number(
         self,
@@ -521,54 +596,58 @@ class _Checker:
         minimum: float | None = None,
         maximum: float | None = None,
         percent: bool = False,
-        column_of: pd.Series | None = None,
-    ) -> pd.Series:
+        column_of: np.ndarray | None = None,
+    ) -> np.ndarray:
         if column not in self.frame:
-            return pd.Series(default, index=self.frame.index, dtype=float)
-        cells = self._cells(column)
-        empty = (cells == "").to_numpy()
-        values, ok = parse_numbers(cells, percent=percent)
+            return np.full(len(self.frame), np.nan if default is None else default, dtype=float)
+        col = self.col(column)
+        empty = col.uniques == ""
+        values, ok = parse_numbers(pd.Series(col.uniques, dtype=object), percent=percent)
         if required:
-            self.flag(column, empty, "a number", column_of=column_of)
-        self.flag(column, ~empty & ~ok, "a number", column_of=column_of)
+            self.flag(column, col.rows(empty), "a number", column_of=column_of)
+        self.flag(column, col.rows(~empty & ~ok), "a number", column_of=column_of)
         if minimum is not None and maximum is not None:
             bad = ok & ((values < minimum) | (values > maximum))
-            self.flag(column, bad, f"a number from {minimum:g} to {maximum:g}", column_of=column_of)
+            expected = f"a number from {minimum:g} to {maximum:g}"
+            self.flag(column, col.rows(bad), expected, column_of=column_of)
         elif minimum is not None:
-            self.flag(
-                column,
-                ok & (values < minimum),
-                f"a number of at least {minimum:g}",
-                column_of=column_of,
-            )
+            expected = f"a number of at least {minimum:g}"
+            self.flag(column, col.rows(ok & (values < minimum)), expected, column_of=column_of)
         if default is not None:
             values = np.where(empty, default, values)
-        return pd.Series(values, index=self.frame.index, dtype=float)
+        return values[col.codes]
 
-    def uid(self, column: str) -> pd.Series:
+    def uid(self, column: str) -> np.ndarray:
         if column not in self.frame:
-            return pd.Series(None, index=self.frame.index, dtype=object)
-        cells = self._cells(column).str.lower()
-        empty = (cells == "").to_numpy()
-        bad = ~empty & ~cells.str.fullmatch(r"[0-9a-f]{32}").to_numpy()
-        self.flag(column, bad, "the 32-character uid of the record it corrects")
-        return cells.where(~empty, None).astype(object)
+            return np.full(len(self.frame), None, dtype=object)
+        col = self.col(column)
+        lowered = np.array([u.lower() for u in col.uniques], dtype=object)
+        empty = lowered == ""
+        bad = ~empty & ~np.array([bool(_UID.fullmatch(u)) for u in lowered], dtype=bool)
+        self.flag(column, col.rows(bad), "the 32-character uid of the record it corrects")
+        return np.where(empty, None, lowered).astype(object)[col.codes]
 
     def formula_warning(self, column: str) -> None:
         if column not in self.frame:
             return
-        cells = self._cells(column)
-        starts = cells.str.startswith(FORMULA_PREFIXES).to_numpy()
-        starts = starts & ~cells.str.fullmatch(r"[-+]?\d[\d.,\s]*").to_numpy()
-        for i in np.flatnonzero(starts)[: self.problems.limit]:
+        cells = self.frame[column].astype(str).str.strip()
+        candidates = np.flatnonzero(cells.str.startswith(FORMULA_PREFIXES).to_numpy())
+        shown = 0
+        for i in candidates:
+            text = cells.iat[i]
+            if _NUMBER_LIKE.fullmatch(text):
+                continue
             self.problems.add(
                 Problem(
                     self.table.name,
                     int(self.rows[i]),
                     column,
                     "plain text",
-                    describe(cells.iat[i]),
+                    describe(text),
                     "kept as text; exports never write it as a formula",
                     severity="warning",
                 )
             )
+            shown += 1
+            if shown == self.problems.limit:
+                break

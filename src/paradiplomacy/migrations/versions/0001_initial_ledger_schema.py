@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 01:02:20.899816
+Create Date: 2026-11-28 01:37:05.775650
 """
 
 from __future__ import annotations
@@ -77,16 +77,6 @@ def upgrade() -> None:
         sa.Column("batch_id", sa.Integer(), nullable=False),
         sa.Column("source_row", sa.Integer(), nullable=True),
         sa.Column("supersedes_id", sa.Integer(), nullable=True),
-        sa.CheckConstraint(
-            "status IN ('planned', 'active', 'suspended', 'terminated')",
-            name=op.f("ck_activity_records_status"),
-        ),
-        sa.CheckConstraint(
-            "confidence >= 0 AND confidence <= 1", name=op.f("ck_activity_records_confidence_range")
-        ),
-        sa.CheckConstraint(
-            "magnitude >= 0", name=op.f("ck_activity_records_magnitude_nonnegative")
-        ),
         sa.ForeignKeyConstraint(
             ["batch_id"],
             ["import_batches.id"],
@@ -106,24 +96,16 @@ def upgrade() -> None:
             name=op.f("fk_activity_records_supersedes_id_activity_records"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_activity_records")),
-        sa.UniqueConstraint("supersedes_id", name=op.f("uq_activity_records_supersedes_id")),
-        sa.UniqueConstraint("uid", name=op.f("uq_activity_records_uid")),
     )
     with op.batch_alter_table("activity_records", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_activity_records_batch_id"), ["batch_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_activity_records_instrument"), ["instrument"], unique=False
-        )
-        batch_op.create_index(
             batch_op.f("ix_activity_records_partner_country"), ["partner_country"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_activity_records_region"), ["region"], unique=False)
         batch_op.create_index(
             "ix_activity_records_region_partner", ["region", "partner_country"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_activity_records_year"), ["year"], unique=False)
+        batch_op.create_index("ix_activity_records_supersedes_id", ["supersedes_id"], unique=True)
+        batch_op.create_index("ix_activity_records_uid", ["uid"], unique=True)
 
     op.create_table(
         "statistics",
@@ -150,31 +132,27 @@ def upgrade() -> None:
             name=op.f("fk_statistics_supersedes_id_statistics"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_statistics")),
-        sa.UniqueConstraint("supersedes_id", name=op.f("uq_statistics_supersedes_id")),
-        sa.UniqueConstraint("uid", name=op.f("uq_statistics_uid")),
     )
     with op.batch_alter_table("statistics", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_statistics_batch_id"), ["batch_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_statistics_indicator"), ["indicator"], unique=False)
         batch_op.create_index("ix_statistics_key", ["region", "year", "indicator"], unique=False)
-        batch_op.create_index(batch_op.f("ix_statistics_region"), ["region"], unique=False)
+        batch_op.create_index("ix_statistics_supersedes_id", ["supersedes_id"], unique=True)
+        batch_op.create_index("ix_statistics_uid", ["uid"], unique=True)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("statistics", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_statistics_region"))
+        batch_op.drop_index("ix_statistics_uid")
+        batch_op.drop_index("ix_statistics_supersedes_id")
         batch_op.drop_index("ix_statistics_key")
         batch_op.drop_index(batch_op.f("ix_statistics_indicator"))
-        batch_op.drop_index(batch_op.f("ix_statistics_batch_id"))
 
     op.drop_table("statistics")
     with op.batch_alter_table("activity_records", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_activity_records_year"))
+        batch_op.drop_index("ix_activity_records_uid")
+        batch_op.drop_index("ix_activity_records_supersedes_id")
         batch_op.drop_index("ix_activity_records_region_partner")
-        batch_op.drop_index(batch_op.f("ix_activity_records_region"))
         batch_op.drop_index(batch_op.f("ix_activity_records_partner_country"))
-        batch_op.drop_index(batch_op.f("ix_activity_records_instrument"))
-        batch_op.drop_index(batch_op.f("ix_activity_records_batch_id"))
 
     op.drop_table("activity_records")
     op.drop_table("regions")
