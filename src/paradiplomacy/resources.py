@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+
+T = TypeVar("T")
 
 
 def data_path(*parts: str) -> Path:
@@ -18,3 +22,14 @@ def load_yaml(path: str | Path) -> Any:
     """Read a UTF-8 YAML file with the safe loader."""
     with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
+
+
+def cached_load(loader: Callable[[Path], T], path: Path) -> T:
+    """``loader(path)``, memoised while the file is unchanged (same size and mtime)."""
+    stat = path.stat()
+    return _cached(loader, path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _cached(loader: Callable[[Path], T], path: Path, _mtime: int, _size: int) -> T:
+    return loader(path)

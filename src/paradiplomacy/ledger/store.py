@@ -31,6 +31,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import aliased
 
 from paradiplomacy.ledger.models import (
     ActivityRecord,
@@ -111,6 +112,16 @@ class Store:
             command.upgrade(self._alembic(conn), "head")
         with self.engine.begin() as conn:
             self._sync_registries(conn)
+
+    def close(self) -> None:
+        """Close the store's connections (an SQLite file is then complete on disk)."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     def is_initialised(self) -> bool:
         return inspect(self.engine).has_table("alembic_version")
@@ -197,25 +208,29 @@ class Store:
         """
         self.ensure()
         r = ActivityRecord
-        query = select(
-            r.uid,
-            r.region,
-            r.partner_country,
-            r.partner_name,
-            r.instrument,
-            r.date,
-            r.year,
-            r.status,
-            r.magnitude,
-            r.unit,
-            r.source,
-            r.confidence,
-            r.note,
-            r.batch_id,
-            r.source_row,
-            r.id,
-            r.supersedes_id,
-        ).order_by(r.id)
+        previous = aliased(ActivityRecord)
+        query = (
+            select(
+                r.uid,
+                r.region,
+                r.partner_country,
+                r.partner_name,
+                r.instrument,
+                r.date,
+                r.year,
+                r.status,
+                r.magnitude,
+                r.unit,
+                r.source,
+                r.confidence,
+                r.note,
+                r.batch_id,
+                r.source_row,
+                previous.uid.label("supersedes"),
+            )
+            .outerjoin(previous, r.supersedes_id == previous.id)
+            .order_by(r.batch_id, r.source_row)
+        )
         if region:
             query = query.where(r.region == self.regions.get(region).code)
         if partner:
@@ -244,8 +259,7 @@ class Store:
         with self.engine.connect() as conn:
             frame = pd.read_sql(query, conn)
         frame["date"] = pd.to_datetime(frame["date"]).dt.date
-        frame["supersedes"] = self._uids(frame["supersedes_id"], ActivityRecord)
-        return frame.drop(columns=["id", "supersedes_id"])
+        return frame
 
     def statistics(
         self,
@@ -258,6 +272,7 @@ class Store:
         """Statistics in long form; only current (latest) values by default."""
         self.ensure()
         s = Statistic
+        previous = aliased(Statistic)
         query = select(
             s.uid,
             s.region,
@@ -268,9 +283,9 @@ class Store:
             s.source,
             s.batch_id,
             s.source_row,
-            s.id,
-            s.supersedes_id,
-        ).order_by(s.region, s.indicator, s.year, s.id)
+            previous.uid.label("supersedes"),
+        ).outerjoin(previous, s.supersedes_id == previous.id)
+        query = query.order_by(s.region, s.indicator, s.year, s.batch_id, s.source_row)
         if region:
             query = query.where(s.region == self.regions.get(region).code)
         if indicator:
@@ -282,19 +297,7 @@ class Store:
             query = query.where(s.id.not_in(superseded))
         with self.engine.connect() as conn:
             frame = pd.read_sql(query, conn)
-        frame["supersedes"] = self._uids(frame["supersedes_id"], Statistic)
-        return frame.drop(columns=["id", "supersedes_id"])
-
-    def _uids(self, ids: pd.Series, model: type[ActivityRecord] | type[Statistic]) -> pd.Series:
-        wanted = [int(i) for i in ids.dropna().unique()]
-        if not wanted:
-            return pd.Series(None, index=ids.index, dtype=object)
-        mapping: dict[int, str] = {}
-        with self.engine.connect() as conn:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                mapping.update(conn.execute(select(model.id, model.uid).where(model.id.in_(chunk))))
-        return ids.map(lambda i: mapping.get(int(i)) if pd.notna(i) else None).astype(object)
+        return frame
 
     def batches(self) -> pd.DataFrame:
         """The import batches, oldest first."""

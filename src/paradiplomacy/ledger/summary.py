@@ -54,7 +54,8 @@ def summarise(
     )
     by_region = (
         reg[["code", "name_en", "name_ru"]]
-        .join(by_region, how="left")
+        .reset_index(drop=True)
+        .merge(by_region, left_on="code", right_index=True, how="left")
         .fillna({"records": 0, "partners": 0, "instruments": 0})
         .astype({"records": int, "partners": int, "instruments": int})
         .sort_values(["records", "code"], ascending=[False, True])

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from paradiplomacy.registry.matching import NameIndex
-from paradiplomacy.resources import data_path, load_yaml
+from paradiplomacy.resources import cached_load, data_path, load_yaml
 
 STATUSES: tuple[str, ...] = ("planned", "active", "suspended", "terminated")
 """Record statuses (MODEL.md section 2); ``active`` is the default."""
@@ -54,7 +54,11 @@ class Taxonomy(BaseModel):
     @classmethod
     def load(cls, path: str | Path | None = None) -> Taxonomy:
         """Load a taxonomy file; without ``path``, the default shipped in the package."""
-        return cls.model_validate(load_yaml(path or data_path("taxonomy.yaml")))
+        return cached_load(cls._read, Path(path) if path else data_path("taxonomy.yaml"))
+
+    @classmethod
+    def _read(cls, file: Path) -> Taxonomy:
+        return cls.model_validate(load_yaml(file))
 
     def index(self) -> NameIndex:
         """Instrument names resolvable by id or English/Russian label."""

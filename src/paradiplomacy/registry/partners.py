@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from paradiplomacy.registry.matching import NameIndex
-from paradiplomacy.resources import data_path
+from paradiplomacy.resources import cached_load, data_path
 
 MACRO_REGIONS: dict[str, tuple[str, str]] = {
     "europe": ("Europe", "Европа"),
@@ -55,6 +55,10 @@ class PartnerRegistry:
     def load(cls, path: str | Path | None = None) -> PartnerRegistry:
         """Load a partner table (CSV); without ``path``, the one shipped in the package."""
         file = Path(path) if path else data_path("partners.csv")
+        return cached_load(cls._read, file)
+
+    @classmethod
+    def _read(cls, file: Path) -> PartnerRegistry:
         table = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8")
         return cls(table, file)
 

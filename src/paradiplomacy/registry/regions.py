@@ -18,7 +18,7 @@ import pycountry
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from paradiplomacy.registry.matching import NameIndex
-from paradiplomacy.resources import data_path, load_yaml
+from paradiplomacy.resources import cached_load, data_path, load_yaml
 
 DEFAULT_REGISTRY = "ru"
 
@@ -128,6 +128,8 @@ class RegistryFile(BaseModel):
 class RegionRegistry:
     """The regions of one country and their scopes, with name resolution.
 
+    Loading is memoised per file (while it is unchanged); a registry is not to be mutated.
+
     >>> reg = RegionRegistry.load()
     >>> reg.resolve("Татарстан")
     'RU-TA'
@@ -143,6 +145,10 @@ class RegionRegistry:
     def load(cls, path: str | Path | None = None) -> RegionRegistry:
         """Load a registry file; without ``path``, the default registry shipped in the package."""
         file = Path(path) if path else data_path("registries", f"{DEFAULT_REGISTRY}.yaml")
+        return cached_load(cls._read, file)
+
+    @classmethod
+    def _read(cls, file: Path) -> RegionRegistry:
         return cls(RegistryFile.model_validate(load_yaml(file)), file)
 
     @property

@@ -1,0 +1,266 @@
+"""The region and partner registries: facts checked against an independent table and pycountry."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pycountry
+import pytest
+from pydantic import ValidationError
+
+from paradiplomacy.registry import (
+    MACRO_REGIONS,
+    AmbiguousNameError,
+    NameIndex,
+    PartnerRegistry,
+    RegionRegistry,
+)
+from tests import registry_facts_ru as facts
+
+
+@pytest.fixture(scope="module")
+def registry() -> RegionRegistry:
+    return RegionRegistry.load()
+
+
+@pytest.fixture(scope="module")
+def partners() -> PartnerRegistry:
+    return PartnerRegistry.load()
+
+
+def test_scopes_have_the_documented_sizes(registry: RegionRegistry) -> None:
+    assert len(registry) == 89
+    assert registry.default_scope == "study-2021"
+    assert len(registry.regions()) == 85
+    assert len(registry.regions("study-2021")) == 85
+    assert len(registry.regions("iso")) == 83
+    assert len(registry.regions("rf-2023")) == 89
+    assert len(registry.regions("all")) == 89
+    with pytest.raises(KeyError, match="unknown scope 'nope'; expected one of"):
+        registry.regions("nope")
+
+
+def test_codes_are_the_independent_tables_codes(registry: RegionRegistry) -> None:
+    assert {r.code for r in registry.regions("all")} == set(facts.TYPE_AND_DISTRICT)
+
+
+@pytest.mark.parametrize("code", sorted(facts.TYPE_AND_DISTRICT))
+def test_type_district_and_borders_match_the_independent_table(
+    registry: RegionRegistry, code: str
+) -> None:
+    region = registry[code]
+    assert (region.type, region.federal_district) == facts.TYPE_AND_DISTRICT[code]
+    assert set(region.land_borders) == facts.LAND_BORDERS[code]
+    if code in facts.SEA_BORDERS:
+        assert set(region.sea_borders) == facts.SEA_BORDERS[code]
+    assert region.arctic_zone == (code in facts.ARCTIC_ZONE)
+    assert (region.type == "federal_city") == (code in facts.FEDERAL_CITIES)
+    assert (region.status == "disputed") == (code in facts.DISPUTED)
+    if code in facts.POPULATION_2021_THOUSANDS:
+        expected = facts.POPULATION_2021_THOUSANDS[code]
+        assert region.population_2021 == pytest.approx(expected, rel=0.03)
+
+
+def test_sea_borders_are_checked_for_every_undisputed_coastal_region(
+    registry: RegionRegistry,
+) -> None:
+    unchecked = [
+        r.code
+        for r in registry.regions("all")
+        if r.sea_borders and r.code not in facts.SEA_BORDERS and r.status != "disputed"
+    ]
+    assert unchecked == []
+
+
+def test_every_iso_code_is_in_pycountry_and_every_russian_subdivision_is_listed(
+    registry: RegionRegistry,
+) -> None:
+    iso = {s.code for s in pycountry.subdivisions if s.country_code == "RU"}
+    listed = {r.iso_code for r in registry.regions("all") if r.iso_code}
+    assert listed == iso
+    for region in registry.regions("iso"):
+        assert region.iso_code == region.code
+        assert pycountry.subdivisions.get(code=region.iso_code) is not None
+
+
+def test_disputed_entries_are_marked_and_scoped(registry: RegionRegistry) -> None:
+    disputed = {r.code for r in registry.regions("all") if r.status == "disputed"}
+    assert disputed == {"RU-CR", "RU-SEV", "RU-DPR", "RU-LPR", "RU-ZAP", "RU-KHE"}
+    study = {r.code for r in registry.regions("study-2021")}
+    assert {"RU-CR", "RU-SEV"} <= study
+    assert not {"RU-DPR", "RU-LPR", "RU-ZAP", "RU-KHE"} & study
+    assert not disputed & {r.code for r in registry.regions("iso")}
+
+
+def test_codes_are_unique_and_well_formed(registry: RegionRegistry) -> None:
+    regions = registry.regions("all")
+    fips = [r.fips for r in regions]
+    assert len(set(fips)) == len(fips)
+    assert all(f and (f.startswith("RS") or f.startswith("UP")) for f in fips)
+    okato = [r.okato for r in regions if r.okato]
+    assert len(set(okato)) == len(okato)
+    assert registry["RU-TA"].fips == "RS73"
+    assert registry["RU-MOW"].fips == "RS48"
+    assert registry["RU-SPE"].fips == "RS66"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Татарстан", "RU-TA"),
+        ("Republic of Tatarstan", "RU-TA"),
+        ("  республика татарстан ", "RU-TA"),
+        ("RS73", "RU-TA"),
+        ("ru-ta", "RU-TA"),
+        ("Приморье", "RU-PRI"),
+        ("Primorye", "RU-PRI"),
+        ("СПб", "RU-SPE"),
+        ("St. Petersburg", "RU-SPE"),
+        ("St Petersburg", "RU-SPE"),
+        ("Санкт-Петербург", "RU-SPE"),
+        ("Орловская область", "RU-ORL"),
+        ("Мурманская обл.", "RU-MUR"),
+        ("Кемеровская область — Кузбасс", "RU-KEM"),
+        ("Ханты-Мансийский автономный округ — Югра", "RU-KHM"),
+    ],
+)
+def test_names_aliases_and_codes_resolve(registry: RegionRegistry, text: str, code: str) -> None:
+    assert registry.resolve(text) == code
+
+
+def test_yo_and_ye_are_the_same_letter(registry: RegionRegistry) -> None:
+    named = [r for r in registry.regions("all") if "ё" in r.name_ru.casefold()]
+    for region in named:
+        assert registry.resolve(region.name_ru.replace("ё", "е")) == region.code
+    assert registry.resolve("Орёл") is None  # a city, not a region
+
+
+def test_unknown_region_gets_suggestions(registry: RegionRegistry) -> None:
+    with pytest.raises(KeyError, match=r"did you mean 'Tatarstan' \(RU-TA\)"):
+        registry.get("Tatarstn")
+
+
+def test_every_alias_names_one_region(registry: RegionRegistry) -> None:
+    # NameIndex raises on ambiguity when the registry loads; check a few known pitfalls too.
+    assert registry.resolve("Moscow") == "RU-MOW"
+    assert registry.resolve("Altai") is None
+    assert registry.resolve("Altai Krai") == "RU-ALT"
+    assert registry.resolve("Altai Republic") == "RU-AL"
+
+
+def test_ambiguous_spellings_are_rejected() -> None:
+    with pytest.raises(AmbiguousNameError, match="region spelling 'ALTAI' names both A and B"):
+        NameIndex([("A", ["Altai"]), ("B", ["ALTAI"])], label="region")
+
+
+def test_structural_facts_are_foreign_states(registry: RegionRegistry) -> None:
+    for region in registry.regions("all"):
+        for code in [*region.land_borders, *region.sea_borders, *region.kin_states]:
+            assert code != "RU"
+            assert pycountry.countries.get(alpha_2=code) is not None
+
+
+def test_a_registry_file_is_validated(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        textwrap.dedent(
+            """
+            country: DE
+            name_en: Germany
+            version: "1"
+            sources: [test]
+            scopes: {all-states: {default: true, description: x}}
+            regions:
+              - {code: DE-BY, name_en: Bavaria, name_ru: Бавария, type: state,
+                 federal_district: south, capital: Munich, land_borders: [XX],
+                 scopes: [all-states]}
+            """
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError, match="'XX' is not an ISO 3166-1 alpha-2 code"):
+        RegionRegistry.load(bad)
+
+
+def test_another_countrys_registry_is_just_another_file(tmp_path: Path) -> None:
+    path = tmp_path / "de.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """
+            country: DE
+            name_en: Germany
+            version: "test"
+            sources: ["ISO 3166-2:DE"]
+            scopes:
+              west: {default: true, description: two western Länder}
+              all: {description: every entry}
+            regions:
+              - {code: DE-NW, iso_code: DE-NW, name_en: North Rhine-Westphalia,
+                 name_ru: Северный Рейн-Вестфалия, aliases: [NRW], type: land,
+                 federal_district: west, capital: Düsseldorf, land_borders: [BE, NL],
+                 scopes: [west, all]}
+              - {code: DE-BY, iso_code: DE-BY, name_en: Bavaria, name_ru: Бавария,
+                 aliases: [Bayern], type: land, federal_district: south, capital: Munich,
+                 land_borders: [AT, CZ], scopes: [all]}
+            """
+        ),
+        encoding="utf-8",
+    )
+    german = RegionRegistry.load(path)
+    assert german.country == "DE"
+    assert [r.code for r in german.regions()] == ["DE-NW"]
+    assert german.resolve("Bayern") == "DE-BY"
+    assert german.to_frame("all").loc["DE-BY", "land_borders"] == "AT|CZ"
+
+
+def test_partner_registry_covers_iso_3166_1(partners: PartnerRegistry) -> None:
+    table = partners.to_frame()
+    assert len(table) == len(pycountry.countries) == 249
+    assert set(table["alpha2"]) == {c.alpha_2 for c in pycountry.countries}
+    for country in pycountry.countries:
+        row = table.loc[country.alpha_2]
+        assert row["alpha3"] == country.alpha_3
+        assert row["name_en"].strip() and row["name_ru"].strip()
+        assert row["macro_region"] in MACRO_REGIONS
+
+
+@pytest.mark.parametrize(
+    ("text", "alpha2"),
+    [
+        ("DE", "DE"),
+        ("deu", "DE"),
+        ("Germany", "DE"),
+        ("Германия", "DE"),
+        ("США", "US"),
+        ("United States", "US"),
+        ("Великобритания", "GB"),
+        ("Южная Корея", "KR"),
+        ("КНДР", "KP"),
+        ("Китай", "CN"),
+        ("Белоруссия", "BY"),
+        ("Кот-д'Ивуар", "CI"),
+        ("Türkiye", "TR"),
+    ],
+)
+def test_partner_names_resolve(partners: PartnerRegistry, text: str, alpha2: str) -> None:
+    assert partners.resolve(text) == alpha2
+
+
+@pytest.mark.parametrize(
+    ("alpha2", "macro"),
+    [
+        ("DE", "europe"),
+        ("EE", "europe"),
+        ("KZ", "eurasia_cis"),
+        ("UA", "eurasia_cis"),
+        ("CN", "asia_pacific"),
+        ("MN", "asia_pacific"),
+        ("EG", "mena"),
+        ("IR", "mena"),
+        ("BR", "americas"),
+        ("NG", "sub_saharan_africa"),
+    ],
+)
+def test_macro_regions(partners: PartnerRegistry, alpha2: str, macro: str) -> None:
+    assert partners.macro_region(alpha2) == macro
