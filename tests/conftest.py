@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,3 +28,20 @@ def ledger(template_db: Path, tmp_path: Path) -> Iterator[Store]:
     shutil.copy(template_db, path)
     with Store(path) as store:
         yield store
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server started for this test session (skipped where none can be).
+
+    With ``PARADIPLOMACY_REQUIRE_POSTGRES=1`` (set by CI) a missing server fails instead.
+    """
+    from tests import postgres
+
+    reason = postgres.available()
+    if reason:
+        if os.environ.get("PARADIPLOMACY_REQUIRE_POSTGRES") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    with postgres.server() as url:
+        yield url
