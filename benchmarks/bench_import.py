@@ -31,9 +31,7 @@ def make_csv(path: Path, rows: int, store: Store, seed: int = 1) -> None:
     """Write ``rows`` distinct valid records, mixing names, codes and formats as people do."""
     rng = np.random.default_rng(seed)
     regions = store.regions.regions("all")
-    spellings = np.array(
-        [s for r in regions for s in (r.code, r.name_ru, r.name_en)], dtype=object
-    )
+    spellings = np.array([s for r in regions for s in (r.code, r.name_ru, r.name_en)], dtype=object)
     partners = store.partners.to_frame()
     partners = partners[partners["alpha2"] != store.regions.country]
     countries = np.concatenate([partners["alpha2"].to_numpy(), partners["name_en"].to_numpy()])
@@ -64,16 +62,20 @@ def main() -> None:
         csv_path = folder / "records.csv"
         started = time.perf_counter()
         make_csv(csv_path, args.rows, store)
-        print(f"wrote {args.rows:,} records to CSV ({csv_path.stat().st_size / 1e6:.0f} MB) "
-              f"in {time.perf_counter() - started:.1f} s")
+        print(
+            f"wrote {args.rows:,} records to CSV ({csv_path.stat().st_size / 1e6:.0f} MB) "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
         started = time.perf_counter()
         report = import_file(store, csv_path, "records")
         elapsed = time.perf_counter() - started
         assert report.ok and report.rows_added == args.rows, report.summary()
         rate = args.rows / elapsed
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"imported {args.rows:,} records in {elapsed:.1f} s: {rate:,.0f} records/s "
-              f"(target {TARGET:,}); peak memory {peak:,.0f} MiB")
+        print(
+            f"imported {args.rows:,} records in {elapsed:.1f} s: {rate:,.0f} records/s "
+            f"(target {TARGET:,}); peak memory {peak:,.0f} MiB"
+        )
         print("PASS" if rate >= TARGET else "BELOW TARGET")
 
 
