@@ -390,7 +390,8 @@ def demo(
         int, typer.Option("--records", min=100, help="About this many synthetic records")
     ] = 50_000,
     fresh: Annotated[
-        bool, typer.Option("--fresh", help="Empty the database first (it must be a demo one)")
+        bool,
+        typer.Option("--fresh", help="Empty the demo database first (refused for real data)"),
     ] = False,
     db: Db = None,
 ) -> None:
@@ -404,12 +405,14 @@ def demo(
 
     url = db or str(out / "demo.sqlite")
     store = _store(url)
+    store.ensure()
+    if store.has_real_data():
+        _fail(
+            f"{resolve_url(url)} holds imported (non-synthetic) data; the demo needs a database "
+            "of its own, e.g. --db out/demo.sqlite"
+        )
     if fresh:
         store.reset()
-    else:
-        store.ensure()
-    if store.counts()["records"] and not store.is_synthetic():
-        _fail(f"{resolve_url(url)} holds real records; use a fresh database for the demo")
     console.print(f"Generating synthetic demo data (seed {seed}) ...")
     ledger = generate(
         store.regions, store.partners, store.taxonomy, seed=seed, target_records=records_target

@@ -304,24 +304,32 @@ def _insert(
 
     The INSERT statement is compiled by SQLAlchemy for the connection's dialect (so it is
     portable), and each column goes through its type's bind processor; bypassing per-row
-    statement processing makes bulk loads several times faster. A load at least as large as
+    statement processing makes bulk loads several times faster; columns that are empty in every
+    row are left out of the statement (they default to NULL). A load at least as large as
     :data:`BULK` and as the ``existing`` rows drops the table's indexes and rebuilds them in the
     same transaction, which is faster than updating them row by row; rebuilding a unique index
     checks uniqueness again.
     """
     table = model.__table__
-    columns = [c for c in table.columns if c.name != "id"]
+    columns = [
+        c
+        for c in table.columns
+        if c.name != "id" and not (c.nullable and rows[c.name].isna().all())
+    ]
     compiled = table.insert().compile(dialect=conn.dialect, column_keys=[c.name for c in columns])
     order = list(compiled.positiontup) if compiled.positional else [c.name for c in columns]
     by_name = {c.name: c for c in columns}
     values = []
     for name in order:
-        cells = rows[name]
+        cells = rows[name].to_numpy()
         if cells.dtype.kind not in "iufb":
-            cells = cells.astype(object).where(cells.notna(), None)
+            cells = cells.astype(object)
+            missing = pd.isna(cells)
+            if missing.any():
+                cells[missing] = None
         process = by_name[name].type._cached_bind_processor(conn.dialect)
         if process is not None:
-            codes, uniques = pd.factorize(cells)
+            codes, uniques = pd.factorize(pd.Series(cells, dtype=object))
             done = np.array([process(u) for u in uniques] + [None], dtype=object)
             values.append(done[codes].tolist())
         else:

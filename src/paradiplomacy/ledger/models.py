@@ -24,6 +24,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -96,7 +97,7 @@ class ActivityRecord(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     uid: Mapped[str] = mapped_column(String(32))
     region: Mapped[str] = mapped_column(ForeignKey("regions.code"))
-    partner_country: Mapped[str] = mapped_column(ForeignKey("partners.alpha2"), index=True)
+    partner_country: Mapped[str] = mapped_column(ForeignKey("partners.alpha2"))
     partner_name: Mapped[str | None] = mapped_column(String(500))
     instrument: Mapped[str] = mapped_column(String(60))
     date: Mapped[dt.date | None] = mapped_column(Date)
@@ -115,7 +116,13 @@ class ActivityRecord(Base):
     # importer's validation, the only writer; as CHECK constraints they halve bulk-load speed.
     __table_args__ = (
         Index("ix_activity_records_uid", "uid", unique=True),
-        Index("ix_activity_records_supersedes_id", "supersedes_id", unique=True),
+        Index(
+            "ix_activity_records_supersedes_id",
+            "supersedes_id",
+            unique=True,
+            sqlite_where=text("supersedes_id IS NOT NULL"),
+            postgresql_where=text("supersedes_id IS NOT NULL"),
+        ),
         Index("ix_activity_records_region_partner", "region", "partner_country"),
     )
 
@@ -139,6 +146,12 @@ class Statistic(Base):
 
     __table_args__ = (
         Index("ix_statistics_uid", "uid", unique=True),
-        Index("ix_statistics_supersedes_id", "supersedes_id", unique=True),
+        Index(
+            "ix_statistics_supersedes_id",
+            "supersedes_id",
+            unique=True,
+            sqlite_where=text("supersedes_id IS NOT NULL"),
+            postgresql_where=text("supersedes_id IS NOT NULL"),
+        ),
         Index("ix_statistics_key", "region", "year", "indicator"),
     )

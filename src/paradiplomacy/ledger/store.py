@@ -320,6 +320,13 @@ class Store:
                 )
             }
 
+    def has_real_data(self) -> bool:
+        """True when any import batch holds data that is not synthetic."""
+        self.ensure()
+        with self.engine.connect() as conn:
+            query = select(func.count()).where(ImportBatch.synthetic.is_(False))
+            return bool(conn.scalar(query))
+
     def is_synthetic(self) -> bool:
         """True when any imported batch holds synthetic data."""
         self.ensure()

@@ -57,7 +57,15 @@ def summarise(
         .reset_index(drop=True)
         .merge(by_region, left_on="code", right_index=True, how="left")
         .fillna({"records": 0, "partners": 0, "instruments": 0})
-        .astype({"records": int, "partners": int, "instruments": int})
+        .astype(
+            {
+                "records": int,
+                "partners": int,
+                "instruments": int,
+                "first_year": "Int64",
+                "last_year": "Int64",
+            }
+        )
         .sort_values(["records", "code"], ascending=[False, True])
         .reset_index(drop=True)
     )

@@ -94,14 +94,17 @@ def canonical(values: pd.Series | np.ndarray) -> np.ndarray:
 
     Floats and dates are converted once per distinct value; text passes through.
     """
-    series = pd.Series(values)
-    if series.dtype.kind in "iu":
-        return series.astype(str).to_numpy(dtype=object)
-    if series.dtype.kind != "f":
-        first = next((v for v in series if v is not None and v == v), None)
-        if first is None or isinstance(first, str):
-            return series.astype(object).where(series.notna(), "").to_numpy(dtype=object)
-    codes, uniques = pd.factorize(series.astype(object))
+    array = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+    if array.dtype.kind in "iu":
+        return array.astype(str).astype(object)
+    if array.dtype.kind != "f":
+        missing = pd.isna(array)
+        present = np.flatnonzero(~missing)
+        if not len(present) or isinstance(array[present[0]], str):
+            text = array.astype(object)
+            text[missing] = ""
+            return text
+    codes, uniques = pd.factorize(pd.Series(array, dtype=object))
     text = [_canon(u) for u in uniques]
     return np.array([*text, ""], dtype=object)[codes]
 
@@ -116,7 +119,7 @@ def _canon(value: object) -> str:
     return str(value)
 
 
-def fingerprint(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+def fingerprint(frame: pd.DataFrame | dict[str, np.ndarray], columns: Sequence[str]) -> np.ndarray:
     """Content hash of each row over ``columns`` (BLAKE2b, 128 bits, hex).
 
     The row's canonical values (see :func:`canonical`) are joined with the unit separator
@@ -154,7 +157,7 @@ class Validator:
         if check.problems:
             return Validated(pd.DataFrame(columns=RECORD_COLUMNS), check.problems, len(frame))
 
-        out = pd.DataFrame(index=frame.index)
+        out: dict[str, np.ndarray] = {}
         out["region"] = check.resolve("region", self.regions.index, _region_expected, self._rhint)
         partner = check.resolve(
             "partner_country",
@@ -186,10 +189,12 @@ class Validator:
 
         out["source_row"] = frame.index.to_numpy()
         out["uid"] = fingerprint(out, [c for c in RECORD_COLUMNS if c not in ("uid", "source_row")])
-        dupes = out["uid"].duplicated().to_numpy()
+        uids = pd.Series(out["uid"], dtype=object)
+        dupes = uids.duplicated().to_numpy()
         if dupes.any():
-            first = out.drop_duplicates("uid").set_index("uid")["source_row"]
-            originals = out["uid"].map(first).to_numpy()
+            first = pd.Series(out["source_row"], index=uids)
+            first = first[~first.index.duplicated()]
+            originals = uids.map(first).to_numpy()
             check.flag_rows(
                 "-",
                 dupes,
@@ -197,7 +202,7 @@ class Validator:
                 lambda i: f"a duplicate of row {originals[i]}",
             )
             return Validated(pd.DataFrame(columns=RECORD_COLUMNS), check.problems, len(frame))
-        return Validated(out.loc[:, list(RECORD_COLUMNS)], check.problems, len(frame))
+        return Validated(_frame(out, RECORD_COLUMNS), check.problems, len(frame))
 
     def _when(self, check: _Checker) -> tuple[np.ndarray, np.ndarray]:
         n = len(check.frame)
@@ -409,6 +414,16 @@ class Validator:
     def _ihint(self, text: str) -> str:
         hint = _did_you_mean(self._instruments, text)
         return hint or "known: " + ", ".join(self.taxonomy.instruments)
+
+
+def _frame(columns: dict[str, np.ndarray], order: Sequence[str]) -> pd.DataFrame:
+    """A DataFrame of NumPy columns, object columns kept as objects (no string inference)."""
+    return pd.DataFrame(
+        {
+            name: pd.Series(columns[name], dtype=object if columns[name].dtype == object else None)
+            for name in order
+        }
+    )
 
 
 def _years_of(dates: np.ndarray) -> np.ndarray:

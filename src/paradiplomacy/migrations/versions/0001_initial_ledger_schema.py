@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 01:37:05.775650
+Create Date: 2026-11-28 01:51:06.873772
 """
 
 from __future__ import annotations
@@ -99,12 +99,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("activity_records", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_activity_records_partner_country"), ["partner_country"], unique=False
-        )
-        batch_op.create_index(
             "ix_activity_records_region_partner", ["region", "partner_country"], unique=False
         )
-        batch_op.create_index("ix_activity_records_supersedes_id", ["supersedes_id"], unique=True)
+        batch_op.create_index(
+            "ix_activity_records_supersedes_id",
+            ["supersedes_id"],
+            unique=True,
+            sqlite_where=sa.text("supersedes_id IS NOT NULL"),
+            postgresql_where=sa.text("supersedes_id IS NOT NULL"),
+        )
         batch_op.create_index("ix_activity_records_uid", ["uid"], unique=True)
 
     op.create_table(
@@ -136,23 +139,36 @@ def upgrade() -> None:
     with op.batch_alter_table("statistics", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_statistics_indicator"), ["indicator"], unique=False)
         batch_op.create_index("ix_statistics_key", ["region", "year", "indicator"], unique=False)
-        batch_op.create_index("ix_statistics_supersedes_id", ["supersedes_id"], unique=True)
+        batch_op.create_index(
+            "ix_statistics_supersedes_id",
+            ["supersedes_id"],
+            unique=True,
+            sqlite_where=sa.text("supersedes_id IS NOT NULL"),
+            postgresql_where=sa.text("supersedes_id IS NOT NULL"),
+        )
         batch_op.create_index("ix_statistics_uid", ["uid"], unique=True)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("statistics", schema=None) as batch_op:
         batch_op.drop_index("ix_statistics_uid")
-        batch_op.drop_index("ix_statistics_supersedes_id")
+        batch_op.drop_index(
+            "ix_statistics_supersedes_id",
+            sqlite_where=sa.text("supersedes_id IS NOT NULL"),
+            postgresql_where=sa.text("supersedes_id IS NOT NULL"),
+        )
         batch_op.drop_index("ix_statistics_key")
         batch_op.drop_index(batch_op.f("ix_statistics_indicator"))
 
     op.drop_table("statistics")
     with op.batch_alter_table("activity_records", schema=None) as batch_op:
         batch_op.drop_index("ix_activity_records_uid")
-        batch_op.drop_index("ix_activity_records_supersedes_id")
+        batch_op.drop_index(
+            "ix_activity_records_supersedes_id",
+            sqlite_where=sa.text("supersedes_id IS NOT NULL"),
+            postgresql_where=sa.text("supersedes_id IS NOT NULL"),
+        )
         batch_op.drop_index("ix_activity_records_region_partner")
-        batch_op.drop_index(batch_op.f("ix_activity_records_partner_country"))
 
     op.drop_table("activity_records")
     op.drop_table("regions")
