@@ -1,6 +1,7 @@
 """Text normalisation shared by every module that matches names typed by people.
 
-Matching is case-insensitive, treats ``ё`` as ``е``, ignores surrounding and repeated
+Matching is Unicode-normalised (NFC, so decomposed "й" matches "й"), case-insensitive, treats
+``ё`` as ``е``, ignores surrounding and repeated
 whitespace, unifies dashes and apostrophes, and ignores full stops ("обл." and "обл" match,
 so do "St. Petersburg" and "St Petersburg").
 """
@@ -8,6 +9,7 @@ so do "St. Petersburg" and "St Petersburg").
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pandas as pd
 
@@ -20,7 +22,8 @@ _SPACES = re.compile(r"\s+")
 
 def normalise_name(value: str) -> str:
     """Return the matching key of a name: casefolded, ``ё``->``е``, dashes and spaces unified."""
-    text = str(value).translate(_DASHES).translate(_QUOTES).casefold().replace("ё", "е")
+    text = unicodedata.normalize("NFC", str(value))
+    text = text.translate(_DASHES).translate(_QUOTES).casefold().replace("ё", "е")
     text = _SPACES.sub(" ", text.replace(".", " ")).strip()
     return text.replace(" -", "-").replace("- ", "-")
 

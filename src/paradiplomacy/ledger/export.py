@@ -80,7 +80,8 @@ def export_table(
         for column in safe.columns:
             if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
                 safe[column] = safe[column].map(neutralise)
-        safe.to_csv(file, index=False, encoding="utf-8-sig")
+        # CRLF line ends, as spreadsheets write them: cells holding a bare CR are then quoted
+        safe.to_csv(file, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     elif suffix == ".xlsx":
         _write_xlsx(frame, file, title, columns or {})
     else:

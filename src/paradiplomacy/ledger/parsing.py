@@ -54,9 +54,9 @@ def is_placeholder(text: str) -> bool:
 def parse_number(text: str, percent: bool = False) -> float | None:
     """One cell as a finite float, or ``None`` when it is not a number."""
     raw = _SPACES.sub("", text)
-    scale = 1.0
+    divisor = 1.0
     if percent and raw.endswith("%"):
-        raw, scale = raw[:-1], 0.01
+        raw, divisor = raw[:-1], 100.0
     if "," in raw:
         if "." in raw:
             raw = raw.replace(",", "")
@@ -68,7 +68,7 @@ def parse_number(text: str, percent: bool = False) -> float | None:
         value = float(raw)
     except ValueError:
         return None
-    return value * scale if np.isfinite(value) else None
+    return value / divisor if np.isfinite(value) else None
 
 
 def parse_numbers(cells: pd.Series, percent: bool = False) -> tuple[np.ndarray, np.ndarray]:
