@@ -31,7 +31,7 @@ from paradiplomacy.ledger.importer import import_file, import_frame
 from paradiplomacy.ledger.parsing import PLACEHOLDERS, parse_date, parse_number, parse_numbers
 from paradiplomacy.ledger.store import Store
 from paradiplomacy.ledger.taxonomy import STATUSES, Taxonomy
-from paradiplomacy.ledger.validation import fingerprint
+from paradiplomacy.ledger.validation import RECORD_FIELDS, fingerprint
 from paradiplomacy.registry import PartnerRegistry, RegionRegistry
 from paradiplomacy.text import normalise_name
 
@@ -423,20 +423,7 @@ def spell(
 def spelled_frame(
     draw: st.DrawFn, data: list[tuple], upper: bool = True, encoding: str = "utf-8"
 ) -> pd.DataFrame:
-    columns = [
-        "region",
-        "partner_country",
-        "partner_name",
-        "instrument",
-        "date",
-        "year",
-        "status",
-        "magnitude",
-        "unit",
-        "source",
-        "confidence",
-        "note",
-    ]
+    columns = list(RECORD_FIELDS)
     rows = [spell(draw, r, upper, encoding) for r in data]
     return pd.DataFrame(rows, columns=columns, dtype=object)
 

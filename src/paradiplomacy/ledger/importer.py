@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -306,9 +305,8 @@ def _insert(
     The INSERT statement is compiled by SQLAlchemy for the connection's dialect (so it is
     portable), and each column goes through its type's bind processor; bypassing per-row
     statement processing makes bulk loads several times faster; columns that are empty in every
-    row are left out of the statement (they default to NULL). The driver runs in the same
-    transaction, one chunk at a time, in a worker thread that overlaps with preparing the next
-    chunk. A load at least as large as
+    row are left out of the statement (they default to NULL). The driver's cursor runs in the
+    same transaction, one chunk at a time. A load at least as large as
     :data:`BULK` and as the ``existing`` rows drops the table's indexes and rebuilds them in the
     same transaction, which is faster than updating them row by row; rebuilding a unique index
     checks uniqueness again.
@@ -346,22 +344,12 @@ def _insert(
     rebuild = list(table.indexes) if total >= max(BULK, existing) else []
     for index in rebuild:
         index.drop(conn)
-    # The driver writes one chunk in a worker thread while the next chunk is prepared here.
     cursor = conn.connection.cursor()
     try:
-        with ThreadPoolExecutor(max_workers=1) as writer:
-            pending: Future | None = None
-            for start in range(0, total, CHUNK):
-                chunk = params(start)
-                if pending is not None:
-                    pending.result()
-                    if progress:
-                        progress(start, total)
-                pending = writer.submit(cursor.executemany, compiled.string, chunk)
-            if pending is not None:
-                pending.result()
-                if progress:
-                    progress(total, total)
+        for start in range(0, total, CHUNK):
+            cursor.executemany(compiled.string, params(start))
+            if progress:
+                progress(min(start + CHUNK, total), total)
     finally:
         cursor.close()
     for index in rebuild:

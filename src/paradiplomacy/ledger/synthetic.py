@@ -108,6 +108,7 @@ import numpy as np
 import pandas as pd
 
 from paradiplomacy.ledger.taxonomy import STATUSES, Taxonomy
+from paradiplomacy.ledger.validation import RECORD_FIELDS, STATS_LONG
 from paradiplomacy.registry.partners import PartnerRegistry
 from paradiplomacy.registry.regions import Region, RegionRegistry
 
@@ -117,21 +118,8 @@ GENERATOR_VERSION: str = "1.0"
 SOURCE: str = f"synthetic:{GENERATOR_VERSION}"
 """The source of every synthetic record and statistic."""
 
-RECORD_COLUMNS: tuple[str, ...] = (
-    "region",
-    "partner_country",
-    "partner_name",
-    "instrument",
-    "date",
-    "year",
-    "status",
-    "magnitude",
-    "unit",
-    "source",
-    "confidence",
-    "note",
-)
-STATISTIC_COLUMNS: tuple[str, ...] = ("region", "year", "indicator", "value", "unit", "source")
+RECORD_COLUMNS: tuple[str, ...] = RECORD_FIELDS
+STATISTIC_COLUMNS: tuple[str, ...] = STATS_LONG
 
 STATISTIC_UNITS: dict[str, str] = {
     "population": "thousand persons",

@@ -7,6 +7,7 @@ over columns: resolving names runs once per distinct value, so a million rows va
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 import hashlib
 import re
@@ -42,8 +43,7 @@ RECORD_OPTIONAL = (
     "note",
     "supersedes",
 )
-RECORD_COLUMNS = (
-    "uid",
+RECORD_FIELDS = (
     "region",
     "partner_country",
     "partner_name",
@@ -56,9 +56,9 @@ RECORD_COLUMNS = (
     "source",
     "confidence",
     "note",
-    "supersedes",
-    "source_row",
 )
+"""The fields of an activity record (MODEL.md section 2), as an import file names them."""
+RECORD_COLUMNS = ("uid", *RECORD_FIELDS, "supersedes", "source_row")
 STATS_LONG = ("region", "year", "indicator", "value", "unit", "source")
 STATS_COLUMNS = ("uid", "region", "year", "indicator", "value", "unit", "source", "source_row")
 
@@ -126,13 +126,12 @@ def fingerprint(frame: pd.DataFrame | dict[str, np.ndarray], columns: Sequence[s
     (U+001F) and hashed; rows with equal content get equal uids, so re-importing adds nothing.
     """
     cells = [canonical(frame[c]).tolist() for c in columns]
-    return np.array(
-        [
-            hashlib.blake2b("\x1f".join(row).encode("utf-8"), digest_size=16).hexdigest()
-            for row in zip(*cells, strict=True)
-        ],
-        dtype=object,
+    b2 = hashlib.blake2b
+    digests = b"".join(
+        b2("\x1f".join(row).encode("utf-8"), digest_size=16).digest()
+        for row in zip(*cells, strict=True)
     )
+    return np.frombuffer(binascii.hexlify(digests), dtype="S32").astype("U32").astype(object)
 
 
 class Validator:
