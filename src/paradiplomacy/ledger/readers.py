@@ -77,7 +77,7 @@ def read_table(path: str | Path, name: str | None = None) -> Table:
         frame = _read_json(_decode(raw, label), label)
     else:
         text = _decode(raw, label)
-        frame = _read_csv_fast(text, raw, label)
+        frame = _read_csv_fast(text)
         if frame is None:
             frame = _read_csv(text, label)
     return _finish(frame, label)
@@ -223,7 +223,7 @@ def _sniff_delimiter(text: str) -> str:
     return next(d for d in (",", ";", "\t") if counts[d] == best)
 
 
-def _read_csv_fast(text: str, raw: bytes, label: str) -> pd.DataFrame | None:
+def _read_csv_fast(text: str) -> pd.DataFrame | None:
     """Parse a well-formed CSV with Apache Arrow's multi-threaded reader.
 
     Returns ``None`` when Arrow cannot parse it; the pandas reader then parses it again and
@@ -240,14 +240,9 @@ def _read_csv_fast(text: str, raw: bytes, label: str) -> pd.DataFrame | None:
     except (csv.Error, StopIteration):
         return None
     names = [f"c{i}" for i in range(len(header))]
-    data = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        data = text.encode("utf-8")
     try:
         table = pacsv.read_csv(
-            io.BytesIO(data),
+            io.BytesIO(text.encode("utf-8")),
             read_options=pacsv.ReadOptions(skip_rows=1, column_names=names),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
