@@ -101,6 +101,8 @@ def canonical(values: pd.Series | np.ndarray) -> np.ndarray:
         missing = pd.isna(array)
         present = np.flatnonzero(~missing)
         if not len(present) or isinstance(array[present[0]], str):
+            if len(present) == len(array):
+                return array.astype(object, copy=False)
             text = array.astype(object)
             text[missing] = ""
             return text
