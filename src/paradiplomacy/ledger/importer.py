@@ -76,7 +76,8 @@ class ImportReport:
             )
         verb = "would add" if self.dry_run else "added"
         text = (
-            f"{self.file}: read {self.rows_read:,} rows; {verb} {self.rows_added:,} "
+            f"{self.file}: read {self.rows_read:,} row{'s' if self.rows_read != 1 else ''}; "
+            f"{verb} {self.rows_added:,} "
             f"{'records' if self.kind == 'records' else 'statistics'}"
             f", {self.rows_duplicate:,} already in the ledger"
         )
