@@ -23,8 +23,8 @@ from paradiplomacy.ledger.summary import summarise
 from paradiplomacy.ledger.taxonomy import STATUSES
 from paradiplomacy.registry import MACRO_REGIONS, RegionRegistry
 
-console = Console(soft_wrap=True)
-errors = Console(stderr=True, soft_wrap=True)
+console = Console(soft_wrap=True, markup=False)
+errors = Console(stderr=True, soft_wrap=True, markup=False)
 
 app = typer.Typer(
     name="paradiplomacy",
@@ -73,7 +73,7 @@ def _store(db: str | None, registry: Path | None = None) -> Store:
 
 
 def _fail(message: str, code: int = 1) -> None:
-    errors.print(f"[red]error:[/red] {message}", highlight=False)
+    errors.print(f"error: {message}", style="red", markup=False, highlight=False)
     raise typer.Exit(code)
 
 
@@ -124,13 +124,13 @@ def _progress() -> Progress:
 
 def _print_report(report: ImportReport) -> None:
     for problem in report.warnings:
-        errors.print(f"[yellow]{problem}[/yellow]", highlight=False, markup=False, style="yellow")
+        errors.print(str(problem), style="yellow", markup=False, highlight=False)
     if report.ok:
         console.print(report.summary(), highlight=False)
         return
     for line in report.problems.lines():
         errors.print(line, highlight=False, markup=False)
-    errors.print(f"[red]{report.summary()}[/red]", highlight=False)
+    errors.print(report.summary(), style="red", markup=False, highlight=False)
 
 
 def _version(value: bool) -> None:
@@ -289,7 +289,10 @@ def records(
     fmt: Format = "table",
     db: Db = None,
 ) -> None:
-    """List activity records, with their provenance (source, confidence, batch, row)."""
+    """List activity records, with their provenance (source, confidence, batch, row).
+
+    The table view shows the main columns; `--format csv` or `json` gives every column.
+    """
     store = _store(db)
     try:
         frame = store.records(
@@ -306,7 +309,19 @@ def records(
     except KeyError as error:
         _fail(str(error.args[0]))
     title = f"{len(frame):,} records" + (" (SYNTHETIC DATA)" if is_synthetic(frame) else "")
-    shown = frame if fmt != "table" else frame.drop(columns=["uid", "batch_id", "source_row"])
+    compact = [
+        "region",
+        "partner_country",
+        "partner_name",
+        "instrument",
+        "date",
+        "year",
+        "status",
+        "magnitude",
+        "unit",
+        "source",
+    ]
+    shown = frame if fmt != "table" else frame[compact]
     _emit(shown, fmt, title)
 
 

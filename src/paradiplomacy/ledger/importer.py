@@ -65,6 +65,11 @@ class ImportReport:
     def warnings(self) -> list[Problem]:
         return self.problems.warnings
 
+    def _noun(self, n: int) -> str:
+        if self.kind == "records":
+            return "record" if n == 1 else "records"
+        return "statistic" if n == 1 else "statistics"
+
     def summary(self) -> str:
         if not self.ok:
             n = len(self.problems)
@@ -77,8 +82,7 @@ class ImportReport:
         verb = "would add" if self.dry_run else "added"
         text = (
             f"{self.file}: read {self.rows_read:,} row{'s' if self.rows_read != 1 else ''}; "
-            f"{verb} {self.rows_added:,} "
-            f"{'records' if self.kind == 'records' else 'statistics'}"
+            f"{verb} {self.rows_added:,} {self._noun(self.rows_added)}"
             f", {self.rows_duplicate:,} already in the ledger"
         )
         if self.rows_superseding:
