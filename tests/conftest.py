@@ -10,6 +10,18 @@ from pathlib import Path
 import pytest
 
 from paradiplomacy.ledger.store import Store
+from paradiplomacy.ledger.taxonomy import Taxonomy
+from paradiplomacy.registry import PartnerRegistry, RegionRegistry
+
+
+@pytest.fixture(scope="session")
+def registries() -> dict[str, object]:
+    """The default registries and taxonomy, for building stores with ``Store(path, **...)``."""
+    return {
+        "regions": RegionRegistry.load(),
+        "partners": PartnerRegistry.load(),
+        "taxonomy": Taxonomy.load(),
+    }
 
 
 @pytest.fixture(scope="session")

@@ -30,8 +30,6 @@ from paradiplomacy.cli import app
 from paradiplomacy.ledger.export import export_table
 from paradiplomacy.ledger.importer import ImportReport, LedgerImportError, import_file
 from paradiplomacy.ledger.store import Store
-from paradiplomacy.ledger.taxonomy import Taxonomy
-from paradiplomacy.registry import PartnerRegistry, RegionRegistry
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 GENERATOR = CORPUS / "make_corpus.py"
@@ -412,16 +410,6 @@ BASELINE_STATS = (
     "Pskov Oblast,2021,population,600,thousand persons,https://example.org/stats/psk\n"
     "Saint Petersburg,2021,population,5608,thousand persons,https://example.org/stats/spe\n"
 )
-
-
-@pytest.fixture(scope="module")
-def registries() -> dict[str, object]:
-    """Registries and taxonomy, loaded once for all stores of this module."""
-    return {
-        "regions": RegionRegistry.load(),
-        "partners": PartnerRegistry.load(),
-        "taxonomy": Taxonomy.load(),
-    }
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from paradiplomacy.ledger.export import RECORD_COLUMNS
 from paradiplomacy.ledger.importer import import_file
 from paradiplomacy.ledger.store import ENV_VAR, Store
 from paradiplomacy.ledger.taxonomy import Taxonomy
-from paradiplomacy.registry import PartnerRegistry, RegionRegistry
+from paradiplomacy.registry import RegionRegistry
 
 WIDE = {"COLUMNS": "220"}
 """A wide terminal, so that rich tables and help texts do not wrap words."""
@@ -95,15 +95,6 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv(ENV_VAR, raising=False)
     monkeypatch.delenv("PARADIPLOMACY_REGISTRY", raising=False)
     monkeypatch.chdir(tmp_path)
-
-
-@pytest.fixture(scope="module")
-def registries() -> dict[str, object]:
-    return {
-        "regions": RegionRegistry.load(),
-        "partners": PartnerRegistry.load(),
-        "taxonomy": Taxonomy.load(),
-    }
 
 
 @pytest.fixture(scope="module")

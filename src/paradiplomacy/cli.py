@@ -21,6 +21,7 @@ from paradiplomacy.ledger.parsing import parse_date
 from paradiplomacy.ledger.store import ENV_VAR, Store, resolve_url
 from paradiplomacy.ledger.summary import summarise
 from paradiplomacy.ledger.taxonomy import STATUSES
+from paradiplomacy.ledger.validation import RECORD_FIELDS
 from paradiplomacy.registry import MACRO_REGIONS, RegionRegistry
 
 console = Console(soft_wrap=True, markup=False)
@@ -309,18 +310,7 @@ def records(
     except KeyError as error:
         _fail(str(error.args[0]))
     title = f"{len(frame):,} records" + (" (SYNTHETIC DATA)" if is_synthetic(frame) else "")
-    compact = [
-        "region",
-        "partner_country",
-        "partner_name",
-        "instrument",
-        "date",
-        "year",
-        "status",
-        "magnitude",
-        "unit",
-        "source",
-    ]
+    compact = [c for c in RECORD_FIELDS if c not in ("confidence", "note")]
     shown = frame if fmt != "table" else frame[compact]
     _emit(shown, fmt, title)
 

@@ -37,6 +37,18 @@ NAMING = {
 }
 
 
+def _superseded_once(table: str) -> Index:
+    """Partial unique index: a row is superseded at most once (NULLs are not indexed)."""
+    where = text("supersedes_id IS NOT NULL")
+    return Index(
+        f"ix_{table}_supersedes_id",
+        "supersedes_id",
+        unique=True,
+        sqlite_where=where,
+        postgresql_where=where,
+    )
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -116,13 +128,7 @@ class ActivityRecord(Base):
     # importer's validation, the only writer; as CHECK constraints they halve bulk-load speed.
     __table_args__ = (
         Index("ix_activity_records_uid", "uid", unique=True),
-        Index(
-            "ix_activity_records_supersedes_id",
-            "supersedes_id",
-            unique=True,
-            sqlite_where=text("supersedes_id IS NOT NULL"),
-            postgresql_where=text("supersedes_id IS NOT NULL"),
-        ),
+        _superseded_once("activity_records"),
         Index("ix_activity_records_region_partner", "region", "partner_country"),
     )
 
@@ -146,12 +152,6 @@ class Statistic(Base):
 
     __table_args__ = (
         Index("ix_statistics_uid", "uid", unique=True),
-        Index(
-            "ix_statistics_supersedes_id",
-            "supersedes_id",
-            unique=True,
-            sqlite_where=text("supersedes_id IS NOT NULL"),
-            postgresql_where=text("supersedes_id IS NOT NULL"),
-        ),
+        _superseded_once("statistics"),
         Index("ix_statistics_key", "region", "year", "indicator"),
     )
