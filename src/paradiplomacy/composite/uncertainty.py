@@ -268,6 +268,12 @@ def _pipeline_for(pipeline: Pipeline, spec: UncertaintySpec, choice: Sequence[An
     return Pipeline.from_steps(steps)
 
 
+def _chunk(args: tuple) -> tuple[int, np.ndarray]:
+    """Aggregate one chunk of runs and keep the target column: (first run, runs x units)."""
+    x, plan, w, specs, target_pos, lo = args
+    return lo, agg.aggregate_batch(x, plan, w, specs)[:, :, target_pos]
+
+
 def analyse(
     coin: Coin,
     spec: UncertaintySpec,
@@ -362,17 +368,12 @@ def analyse(
             target_pos = plan.columns.index(target)
             row_pos = np.array([units.index(c) for c in data.index])
 
-            def work(
-                lo: int, hi: int, w=w, x=x, plan=plan, specs=specs
-            ) -> tuple[int, int, np.ndarray]:
-                out = agg.aggregate_batch(x, plan, w[lo:hi], specs)
-                return lo, hi, out[:, :, target_pos]
-
-            bounds = [
-                (lo, min(lo + CHUNK_RUNS, len(members)))
+            chunks = [
+                (x, plan, w[lo : lo + CHUNK_RUNS], specs, target_pos, lo)
                 for lo in range(0, len(members), CHUNK_RUNS)
             ]
-            for lo, hi, block in pool.map(lambda b: work(*b), bounds):
+            for lo, block in pool.map(_chunk, chunks):
+                hi = lo + block.shape[0]
                 scores[np.ix_(member_arr[lo:hi], row_pos)] = block
                 done += hi - lo
                 if progress:
