@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 
 from paradiplomacy import __version__
+from paradiplomacy.cli_index import index_app
 from paradiplomacy.ledger.export import RECORD_COLUMNS, STAT_COLUMNS, export_table, is_synthetic
 from paradiplomacy.ledger.importer import ImportReport, import_file, import_frame
 from paradiplomacy.ledger.parsing import parse_date
@@ -45,6 +46,7 @@ regions_app = typer.Typer(
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(regions_app, name="regions")
+app.add_typer(index_app, name="index")
 
 Db = Annotated[
     str | None,

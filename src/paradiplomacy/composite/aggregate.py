@@ -115,10 +115,6 @@ def _check_weights(parent: str, children: Sequence[str], w: np.ndarray) -> None:
     if np.any(np.isnan(w)):
         missing = [c for c, v in zip(children, w, strict=True) if math.isnan(v)]
         raise CompositeError(f"aggregate: no weight for {', '.join(missing)} (group '{parent}')")
-    if np.any(w < 0):
-        raise CompositeError(
-            f"aggregate: negative weight in group '{parent}': {dict(zip(children, w, strict=True))}"
-        )
 
 
 def _aggregate_row(x: np.ndarray, w: np.ndarray, spec: LevelSpec, unit: str, parent: str) -> float:

@@ -91,10 +91,10 @@ class Assumption(BaseModel):
                 raise ValueError("expected 'step' (the pipeline step the assumption changes)")
             if (self.values is not None or self.range is not None) and self.param is None:
                 raise ValueError("expected 'param' (the parameter of the step)")
-            if self.values is not None and len(self.values) < 1:
-                raise ValueError("expected at least one value")
-            if self.alternatives is not None and len(self.alternatives) < 1:
-                raise ValueError("expected at least one alternative")
+            if self.values is not None and len(self.values) < 2:
+                raise ValueError("expected at least two values")
+            if self.alternatives is not None and len(self.alternatives) < 2:
+                raise ValueError("expected at least two alternatives")
             if self.range is not None and not self.range[0] <= self.range[1]:
                 raise ValueError(f"expected range [a, b] with a <= b, got {list(self.range)}")
         elif isinstance(self.noise, dict):
@@ -151,10 +151,11 @@ class AnalysisResult:
     """Runs and summaries of an uncertainty (``kind="ua"``) or sensitivity (``"sa"``) analysis.
 
     ``scores`` and ``ranks`` are (units x runs) tables like COINr's; ``parameters`` holds each
-    run's sampled value per assumption; ``rank_stats`` has uCode, nominal, mean, median, q5,
-    q95 (for SA over the first 2N runs, as COINr). SA adds ``sensitivity`` (Si, STi and
-    bootstrap intervals for the mean absolute rank change) and ``unit_sensitivity`` (the same
-    for each unit's rank).
+    run's sampled value per assumption (``choices``: the alternative's position, or the value);
+    ``weights`` each run's weights by code (runs x codes); ``rank_stats`` has uCode, nominal,
+    mean, median, q5, q95 (for SA over the first 2N runs, as COINr). SA adds ``sensitivity``
+    (Si, STi and bootstrap intervals for the mean absolute rank change) and
+    ``unit_sensitivity`` (the same for each unit's rank).
     """
 
     kind: str
@@ -170,6 +171,8 @@ class AnalysisResult:
     rank_stats: pd.DataFrame
     score_stats: pd.DataFrame
     failed_runs: int
+    choices: pd.DataFrame | None = None
+    weights: pd.DataFrame | None = None
     sensitivity: pd.DataFrame | None = None
     unit_sensitivity: pd.DataFrame | None = None
     spec: dict[str, Any] = field(default_factory=dict)
@@ -315,6 +318,8 @@ def analyse(
 
     units = list(framework.raw.index)
     scores = np.full((runs, len(units)), np.nan)
+    codes = list(coin.weights.index)
+    run_weights = np.full((runs, len(codes)), np.nan)
     runner = _Runner(coin)
     weight_names = [k for k, a in spec.assumptions.items() if a.kind == "weights"]
     weight_cols = [names.index(k) for k in weight_names]
@@ -365,6 +370,7 @@ def analyse(
                 idx = np.array([per_run[r][j] for r in members], dtype=int)
                 col_pos = [coin.weights.index.get_loc(c) for c in plan.columns]
                 w *= multipliers[idx][:, col_pos]
+            run_weights[np.ix_(member_arr, [codes.index(c) for c in plan.columns])] = w
             target_pos = plan.columns.index(target)
             row_pos = np.array([units.index(c) for c in data.index])
 
@@ -404,6 +410,8 @@ def analyse(
         rank_stats=rank_stats,
         score_stats=score_stats,
         failed_runs=failed,
+        choices=pd.DataFrame(per_run, columns=names),
+        weights=pd.DataFrame(run_weights, columns=codes),
         spec=spec.model_dump(mode="json"),
     )
     if kind == "sa":
