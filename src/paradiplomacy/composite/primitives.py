@@ -257,9 +257,10 @@ def skew2(x: ArrayLike) -> float:
     s2 = _exact_sum(d * d)
     if s2 == 0:
         return math.nan
-    s3 = _power_sum(d, 3)
-    y = math.sqrt(n) * s3 / _pow_three_halves(s2)
-    return y * math.sqrt(n * (n - 1)) / (n - 2)
+    s3 = np.float64(_power_sum(d, 3))
+    with np.errstate(all="ignore"):  # IEEE results (±Inf, NaN) as in R, e.g. on underflow
+        y = np.sqrt(np.float64(n)) * s3 / np.float64(_pow_three_halves(s2))
+        return float(y * np.sqrt(np.float64(n * (n - 1))) / (n - 2))
 
 
 def kurt2(x: ArrayLike) -> float:
@@ -270,6 +271,7 @@ def kurt2(x: ArrayLike) -> float:
     s2 = _exact_sum(d * d)
     if s2 == 0:
         return math.nan
-    s4 = _power_sum(d, 4)
-    r = n * s4 / (s2 * s2)
-    return ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
+    s4 = np.float64(_power_sum(d, 4))
+    with np.errstate(all="ignore"):  # IEEE results (±Inf, NaN) as in R, e.g. on underflow
+        r = n * s4 / (np.float64(s2) * np.float64(s2))
+        return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
