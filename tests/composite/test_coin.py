@@ -57,18 +57,8 @@ def test_stages_by_hand(coin):
 
 def test_results_table(coin):
     res = coin.results()
-    assert list(res.columns[:9]) == [
-        "uCode",
-        "uName",
-        "Rank",
-        "Index",
-        "S1",
-        "S2",
-        "P1",
-        "P2",
-        "P3",
-    ]
-    assert list(res.columns[9:]) == ["i1", "i2", "i3", "i4", "i5", "i6"]
+    assert list(res.columns[:8]) == ["uCode", "Rank", "Index", "S1", "S2", "P1", "P2", "P3"]
+    assert list(res.columns[8:]) == ["i1", "i2", "i3", "i4", "i5", "i6"]
     assert list(res["Rank"]) == sorted(res["Rank"])
     assert res["Index"].is_monotonic_decreasing
     # Rounded to 2 decimals, R style.

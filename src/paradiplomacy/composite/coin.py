@@ -351,9 +351,7 @@ class Coin:
         table.insert(0, "Rank", rank)
         score = data[top].to_numpy()
         position = np.argsort(np.where(np.isnan(score), np.inf, -score), kind="stable")
-        table = table.iloc[position]
-        table.insert(0, "uName", fw.units.loc[table.index, "uName"])
-        return table.reset_index()
+        return table.iloc[position].reset_index()
 
     def export(self, directory: str | Path, fmt: str = "csv") -> list[Path]:
         """Write every stage (``stage_<Name>``), the results and the build log.
