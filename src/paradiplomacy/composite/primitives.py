@@ -31,7 +31,9 @@ Missing values (NaN) are removed first everywhere ("``na.rm = TRUE``").
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from decimal import Context, Decimal
 from fractions import Fraction
 
@@ -55,6 +57,35 @@ __all__ = [
 ]
 
 _DECIMAL = Context(prec=60)
+
+
+def _memo_by_values(fn: Callable[[NDArray[np.float64]], float]) -> Callable[[ArrayLike], float]:
+    """Memoise an exact statistic by the bytes of its input.
+
+    The exact sums are slow in Python; uncertainty runs ask for the same statistics of the same
+    columns many times (e.g. the skewness of a column under every winmax), so results are
+    remembered (at most 65,536 distinct inputs).
+    """
+
+    @functools.lru_cache(maxsize=65_536)
+    def cached(raw: bytes) -> float:
+        return fn(np.frombuffer(raw, dtype=np.float64))
+
+    @functools.wraps(fn)
+    def wrapper(x: ArrayLike) -> float:
+        return cached(np.ascontiguousarray(x, dtype=np.float64).ravel().tobytes())
+
+    _CACHES.append(cached)
+    return wrapper
+
+
+_CACHES: list = []
+
+
+def clear_caches() -> None:
+    """Forget memoised statistics (benchmarks call this to time cold runs)."""
+    for cache in _CACHES:
+        cache.cache_clear()
 
 
 def _values(x: ArrayLike) -> NDArray[np.float64]:
@@ -96,6 +127,7 @@ def r_mean(x: ArrayLike) -> float:
     return _mean_of(_values(x))
 
 
+@_memo_by_values
 def r_var(x: ArrayLike) -> float:
     """R's ``var(x, na.rm = TRUE)``: ``Σ(x_i − mean)²/(n − 1)`` (§1.2); NaN if ``n < 2``."""
     a = _values(x)
@@ -249,6 +281,7 @@ def _deviations(x: ArrayLike) -> tuple[int, NDArray[np.float64]]:
     return a.size, a - _mean_of(a) if a.size else a
 
 
+@_memo_by_values
 def skew2(x: ArrayLike) -> float:
     """Sample skewness, e1071 type 2 / COINr ``skew`` (§6.2); NaN if ``n < 3`` or constant."""
     n, d = _deviations(x)
@@ -263,6 +296,7 @@ def skew2(x: ArrayLike) -> float:
         return float(y * np.sqrt(np.float64(n * (n - 1))) / (n - 2))
 
 
+@_memo_by_values
 def kurt2(x: ArrayLike) -> float:
     """Excess kurtosis, e1071 type 2 / COINr ``kurt`` (§6.2); NaN if ``n < 4`` or constant."""
     n, d = _deviations(x)
