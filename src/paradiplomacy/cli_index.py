@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Annotated
@@ -233,26 +234,35 @@ def uncertainty_cmd(
     seed: Seed = 1,
     sampler: Sampler = "random",
     target: Target = None,
+    classes: Annotated[
+        str | None,
+        typer.Option(
+            "--classes",
+            help="score class edges, e.g. '0,25,50,75,100': writes class_probabilities.csv",
+        ),
+    ] = None,
 ) -> None:
     """Uncertainty analysis: writes `rank_stats.csv` (uCode, nominal, mean, median, q5, q95)."""
+    edges: list[float] = []
+    if classes:
+        try:
+            edges = [float(v) for v in classes.split(",")]
+        except ValueError:
+            _fail(f"--classes: expected numbers separated by commas, got {classes!r}", 2)
+        if len(edges) < 2 or sorted(edges) != edges:
+            _fail(f"--classes: expected at least two increasing edges, got {classes!r}", 2)
+    args = (idata, imeta, hierarchy, pipeline, level_names, spec, runs, seed, sampler, target)
     try:
-        result = _analyse(
-            "ua",
-            idata,
-            imeta,
-            hierarchy,
-            pipeline,
-            level_names,
-            spec,
-            runs,
-            seed,
-            sampler,
-            target,
-            0,
-        )
+        result = _analyse("ua", *args, 0)
+        paths = _write_analysis(result, out)
+        if edges:
+            labels = [f"[{a:g}, {b:g})" for a, b in itertools.pairwise(edges)]
+            labels[-1] = labels[-1][:-1] + "]"
+            probs = result.class_probabilities(edges, labels)
+            paths.append(_write(probs, out / "class_probabilities.csv"))
     except CompositeError as exc:
         _fail(str(exc))
-    _done(_write_analysis(result, out))
+    _done(paths)
 
 
 @index_app.command("sensitivity")

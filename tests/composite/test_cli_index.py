@@ -104,6 +104,13 @@ def test_uncertainty_writes_rank_stats(tmp_path):
     again = run("uncertainty", *BASE, *args, "--out", str(tmp_path / "again"))
     assert again.exit_code == 0
     pd.testing.assert_frame_equal(stats, pd.read_csv(tmp_path / "again" / "rank_stats.csv"))
+    probs = run("uncertainty", *BASE, *args, "--classes", "0,50,100", "--out", str(tmp_path / "c"))
+    assert probs.exit_code == 0, probs.output
+    table = pd.read_csv(tmp_path / "c" / "class_probabilities.csv")
+    assert list(table.columns[:3]) == ["uCode", "[0, 50)", "[50, 100]"]
+    assert (
+        run("uncertainty", *BASE, *args, "--classes", "9,1", "--out", str(tmp_path)).exit_code == 2
+    )
     meta = json.loads((tmp_path / "analysis.json").read_text())
     assert meta["runs"] == 50 and meta["seed"] == 7
 

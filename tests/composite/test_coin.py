@@ -89,7 +89,11 @@ def test_export_csv_and_xlsx(coin, tmp_path):
     paths = coin.export(tmp_path / "csv")
     names = {p.name for p in paths}
     assert {f"stage_{s}.csv" for s in STAGE_ORDER} <= names
-    assert {"results.csv", "weights.csv", "treatment.csv", "log.csv"} <= names
+    assert {"results.csv", "results_ranks.csv", "weights.csv", "treatment.csv", "log.csv"} <= names
+    weights = pd.read_csv(tmp_path / "csv" / "weights.csv").set_index("iCode")
+    # Effective weights: S1 has 2/3 of the index, P1 half of S1, i1 2/3 of P1 -> 2/9.
+    assert weights.loc["i1", "EffectiveWeight"] == pytest.approx(2 / 9, rel=1e-12)
+    assert weights.loc["P3", "EffectiveWeight"] == pytest.approx(1 / 3, rel=1e-12)
     raw = pd.read_csv(tmp_path / "csv" / "stage_Raw.csv")
     assert list(raw.columns) == ["uCode", "i1", "i2", "i3", "i4", "i5", "i6"]
     back = pd.read_csv(tmp_path / "csv" / "stage_Aggregated.csv", index_col="uCode")

@@ -278,6 +278,29 @@ class Coin:
         """The weights the aggregation used (after any ``weights`` step)."""
         return self.state.weights
 
+    def effective_weights(self) -> pd.Series:
+        """Each code's share of the index through the hierarchy (section 8.2, get_eff_wts).
+
+        Missing (NaN) when the weights cannot be normalised within groups, e.g. PCA loadings of
+        mixed sign.
+        """
+        try:
+            return wts.effective_weights(self.weights, self.framework.index_meta)
+        except CompositeError:
+            return pd.Series(np.nan, index=self.weights.index, name="EffectiveWeight")
+
+    def weights_table(self) -> pd.DataFrame:
+        """iCode, Level, Weight (as used) and EffectiveWeight."""
+        levels = self.framework.levels
+        return pd.DataFrame(
+            {
+                "iCode": self.weights.index,
+                "Level": levels.reindex(self.weights.index).to_numpy(),
+                "Weight": self.weights.to_numpy(),
+                "EffectiveWeight": self.effective_weights().reindex(self.weights.index).to_numpy(),
+            }
+        )
+
     def stage(self, name: str) -> pd.DataFrame:
         if name not in self.stages:
             raise CompositeError(f"no data set '{name}'; this coin has {', '.join(self.stages)}")
@@ -366,7 +389,8 @@ class Coin:
         }
         if "Aggregated" in self.stages:
             tables["results"] = self.results()
-        tables["weights"] = self.weights.rename_axis("iCode").reset_index()
+            tables["results_ranks"] = self.results(use="ranks")
+        tables["weights"] = self.weights_table()
         treat_details = self.details.get("treat")
         if treat_details is not None:
             tables["treatment"] = treat_details["details"]
