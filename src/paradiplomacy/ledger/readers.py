@@ -74,10 +74,11 @@ def read_table(path: str | Path, name: str | None = None) -> Table:
     if suffix in (".xlsx", ".xlsm"):
         frame = _read_xlsx(raw, label)
     elif suffix == ".json":
-        frame = _read_json(_decode(raw, label), label)
+        frame = _read_json(_decode(raw, label)[0], label)
     else:
-        text = _decode(raw, label)
-        frame = _read_csv_fast(text)
+        text, encoding = _decode(raw, label)
+        utf8 = raw.removeprefix(codecs.BOM_UTF8) if encoding == "utf-8" else text.encode("utf-8")
+        frame = _read_csv_fast(text, utf8)
         if frame is None:
             frame = _read_csv(text, label)
     return _finish(frame, label)
@@ -112,8 +113,9 @@ def _finish(frame: pd.DataFrame, label: str) -> Table:
     return Table(name=label, frame=frame, headers=headers)
 
 
-def _decode(raw: bytes, label: str) -> str:
-    if not raw.strip() or raw.strip() == codecs.BOM_UTF8:
+def _decode(raw: bytes, label: str) -> tuple[str, str]:
+    """The text of ``raw`` and its encoding, ``"utf-8"`` or ``"cp1251"``."""
+    if _is_blank(raw):
         raise ReadError(Problem(label, 1, "-", "a header row", "an empty file"))
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ReadError(
@@ -131,7 +133,7 @@ def _decode(raw: bytes, label: str) -> str:
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8) :]
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as error:
         head = raw[: error.start]
         if _has_utf8_cyrillic_line(raw):
@@ -170,7 +172,24 @@ def _decode(raw: bytes, label: str) -> str:
                 "save the file as CSV UTF-8",
             )
         )
-    return text
+    return text, "cp1251"
+
+
+def _is_blank(raw: bytes) -> bool:
+    """True when ``raw`` holds nothing but whitespace and perhaps a UTF-8 byte-order mark.
+
+    Looked at from the start, so that a file with content is not copied (as ``strip`` would).
+    """
+    rest = raw.lstrip()
+    if rest.startswith(codecs.BOM_UTF8):
+        rest = rest[len(codecs.BOM_UTF8) :].lstrip()
+    return not rest
+
+
+def _first_line(text: str) -> str:
+    """The text up to the first line break, without copying the rest."""
+    end = text.find("\n")
+    return text if end < 0 else text[:end]
 
 
 def _has_utf8_cyrillic_line(raw: bytes) -> bool:
@@ -211,7 +230,7 @@ def _looks_like_koi8r(raw: bytes, cp1251_text: str) -> bool:
 
 
 def _sniff_delimiter(text: str) -> str:
-    first = text.split("\n", 1)[0]
+    first = _first_line(text)
     counts = {}
     for delimiter in (",", ";", "\t"):
         try:
@@ -223,11 +242,12 @@ def _sniff_delimiter(text: str) -> str:
     return next(d for d in (",", ";", "\t") if counts[d] == best)
 
 
-def _read_csv_fast(text: str) -> pd.DataFrame | None:
+def _read_csv_fast(text: str, utf8: bytes) -> pd.DataFrame | None:
     """Parse a well-formed CSV with Apache Arrow's multi-threaded reader.
 
-    Returns ``None`` when Arrow cannot parse it; the pandas reader then parses it again and
-    reports where the file is malformed.
+    ``utf8`` is ``text`` encoded as UTF-8 (the file's own bytes when it is UTF-8). Returns
+    ``None`` when Arrow cannot parse it; the pandas reader then parses it again and reports
+    where the file is malformed.
     """
     import pyarrow as pa
     from pyarrow import csv as pacsv
@@ -236,13 +256,13 @@ def _read_csv_fast(text: str) -> pd.DataFrame | None:
         return None  # an unclosed quote: the strict reader says where
     delimiter = _sniff_delimiter(text)
     try:
-        header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")], delimiter=delimiter))
+        header = next(csv.reader([_first_line(text).rstrip("\r")], delimiter=delimiter))
     except (csv.Error, StopIteration):
         return None
     names = [f"c{i}" for i in range(len(header))]
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(utf8),
             read_options=pacsv.ReadOptions(skip_rows=1, column_names=names),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
