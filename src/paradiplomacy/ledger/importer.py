@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Dialect, select
+from sqlalchemy.types import TypeEngine
 
 from paradiplomacy import __version__
 from paradiplomacy.ledger.models import ActivityRecord, ImportBatch, Statistic
@@ -308,13 +309,14 @@ def _insert(
     """Bulk insert through the driver's ``executemany``.
 
     The INSERT statement is compiled by SQLAlchemy for the connection's dialect (so it is
-    portable), and each column goes through its type's bind processor; bypassing per-row
-    statement processing makes bulk loads several times faster; columns that are empty in every
-    row are left out of the statement (they default to NULL). The driver's cursor runs in the
-    same transaction, one chunk at a time. A load at least as large as
-    :data:`BULK` and as the ``existing`` rows drops the table's indexes and rebuilds them in the
-    same transaction, which is faster than updating them row by row; rebuilding a unique index
-    checks uniqueness again.
+    portable), and each column goes through its type's bind processor (see
+    :func:`_driver_values`); bypassing per-row statement processing makes bulk loads several
+    times faster; columns that are empty in every row are left out of the statement (they
+    default to NULL). The driver's cursor runs in the same transaction, one chunk at a time, and
+    takes each chunk's rows straight from an iterator over the columns (no list of rows is
+    built). A load at least as large as :data:`BULK` and as the ``existing`` rows drops the
+    table's indexes and rebuilds them in the same transaction, which is faster than updating
+    them row by row; rebuilding a unique index checks uniqueness again.
     """
     table = model.__table__
     columns = [
@@ -325,37 +327,40 @@ def _insert(
     compiled = table.insert().compile(dialect=conn.dialect, column_keys=[c.name for c in columns])
     order = list(compiled.positiontup) if compiled.positional else [c.name for c in columns]
     by_name = {c.name: c for c in columns}
-    values = []
-    for name in order:
-        cells = rows[name].to_numpy()
-        if cells.dtype.kind not in "iufb":
-            cells = cells.astype(object)
-            missing = pd.isna(cells)
-            if missing.any():
-                cells[missing] = None
-        process = by_name[name].type._cached_bind_processor(conn.dialect)
-        if process is not None:
-            codes, uniques = pd.factorize(pd.Series(cells, dtype=object))
-            cells = np.array([process(u) for u in uniques] + [None], dtype=object)[codes]
-        values.append(cells)
+    values = [_driver_values(rows[name], by_name[name].type, conn.dialect) for name in order]
     total = len(rows)
-
-    def params(start: int) -> list:
-        chunk = list(zip(*(v[start : start + CHUNK].tolist() for v in values), strict=True))
-        if compiled.positional:
-            return chunk
-        return [dict(zip(order, p, strict=True)) for p in chunk]
-
     rebuild = list(table.indexes) if total >= max(BULK, existing) else []
     for index in rebuild:
         index.drop(conn)
     cursor = conn.connection.cursor()
     try:
         for start in range(0, total, CHUNK):
-            cursor.executemany(compiled.string, params(start))
+            chunk = zip(*(v[start : start + CHUNK].tolist() for v in values), strict=True)
+            if not compiled.positional:
+                chunk = (dict(zip(order, p, strict=True)) for p in chunk)
+            cursor.executemany(compiled.string, chunk)
             if progress:
                 progress(min(start + CHUNK, total), total)
     finally:
         cursor.close()
     for index in rebuild:
         index.create(conn)
+
+
+def _driver_values(cells: pd.Series, kind: TypeEngine, dialect: Dialect) -> np.ndarray:
+    """A column's cells as the driver takes them.
+
+    Missing cells become ``None``; each distinct value goes once through the type's bind
+    processor, when the dialect has one.
+    """
+    values = cells.to_numpy()
+    if values.dtype.kind not in "iufb":
+        values = values.astype(object)
+        missing = pd.isna(values)
+        if missing.any():
+            values[missing] = None
+    process = kind._cached_bind_processor(dialect)
+    if process is not None:
+        codes, uniques = pd.factorize(pd.Series(values, dtype=object))
+        values = np.array([process(u) for u in uniques] + [None], dtype=object)[codes]
+    return values
