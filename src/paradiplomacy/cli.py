@@ -10,8 +10,6 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from paradiplomacy import __version__
@@ -24,9 +22,7 @@ from paradiplomacy.ledger.summary import summarise
 from paradiplomacy.ledger.taxonomy import STATUSES
 from paradiplomacy.ledger.validation import RECORD_FIELDS
 from paradiplomacy.registry import MACRO_REGIONS, RegionRegistry
-
-console = Console(soft_wrap=True, markup=False)
-errors = Console(stderr=True, soft_wrap=True, markup=False)
+from paradiplomacy.terminal import console, errors, fail, progress_bar
 
 app = typer.Typer(
     name="paradiplomacy",
@@ -75,11 +71,6 @@ def _store(db: str | None, registry: Path | None = None) -> Store:
     return Store(db, regions=regions)
 
 
-def _fail(message: str, code: int = 1) -> None:
-    errors.print(f"error: {message}", style="red", markup=False, highlight=False)
-    raise typer.Exit(code)
-
-
 def _emit(frame: pd.DataFrame, fmt: str, title: str, limit: int = 50) -> None:
     """Print a DataFrame as a rich table, CSV or JSON on standard output."""
     if fmt == "csv":
@@ -97,7 +88,7 @@ def _emit(frame: pd.DataFrame, fmt: str, title: str, limit: int = 50) -> None:
         if len(frame) > limit:
             console.print(f"... {len(frame) - limit:,} more rows; use --format csv for all")
     else:
-        _fail(f"--format: expected table, csv or json, got {fmt!r}", 2)
+        fail(f"--format: expected table, csv or json, got {fmt!r}", 2)
 
 
 def _when(value: str | None, option: str, end: bool) -> dt.date | None:
@@ -108,21 +99,8 @@ def _when(value: str | None, option: str, end: bool) -> dt.date | None:
         return dt.date(int(text), 12, 31) if end else dt.date(int(text), 1, 1)
     parsed = parse_date(text)
     if parsed is None:
-        _fail(f"{option}: expected a year or a date as YYYY-MM-DD, got {value!r}", 2)
+        fail(f"{option}: expected a year or a date as YYYY-MM-DD, got {value!r}", 2)
     return parsed
-
-
-def _progress() -> Progress:
-    """A progress bar on standard error, shown only when that is a terminal."""
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=errors,
-        transient=True,
-        disable=not errors.is_terminal,
-    )
 
 
 def _print_report(report: ImportReport) -> None:
@@ -168,7 +146,7 @@ def _import(
     kind: str, file: Path, db: str | None, registry: Path | None, dry_run: bool, max_errors: int
 ) -> None:
     store = _store(db, registry)
-    with _progress() as bar:
+    with progress_bar() as bar:
         task = bar.add_task(f"Writing {file.name}", total=None)
         report = import_file(
             store,
@@ -246,7 +224,7 @@ def regions(
     try:
         frame = reg.to_frame(scope)
     except KeyError as error:
-        _fail(str(error.args[0]), 2)
+        fail(str(error.args[0]), 2)
     if fmt == "table":
         frame = frame[["code", "name_en", "name_ru", "type", "federal_district", "status"]]
     name = scope or reg.default_scope
@@ -264,7 +242,7 @@ def regions_show(
     try:
         region = reg.get(code)
     except KeyError as error:
-        _fail(str(error.args[0]))
+        fail(str(error.args[0]))
     data = region.model_dump()
     if fmt == "json":
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -310,7 +288,7 @@ def records(
             limit=limit,
         )
     except KeyError as error:
-        _fail(str(error.args[0]))
+        fail(str(error.args[0]))
     title = f"{len(frame):,} records" + (" (SYNTHETIC DATA)" if is_synthetic(frame) else "")
     compact = [c for c in RECORD_FIELDS if c not in ("confidence", "note")]
     shown = frame if fmt != "table" else frame[compact]
@@ -331,7 +309,7 @@ def stats(
     try:
         frame = store.statistics(region=region, indicator=indicator, year=year, current=not history)
     except KeyError as error:
-        _fail(str(error.args[0]))
+        fail(str(error.args[0]))
     synthetic = " (SYNTHETIC DATA)" if is_synthetic(frame) else ""
     if not (region or indicator or year) and fmt == "table":
         summary = (
@@ -369,7 +347,7 @@ def export_records(
         frame = store.records(region=region, partner=partner, current=not history)
         path = export_table(frame, to, title="Activity records", columns=RECORD_COLUMNS)
     except (KeyError, ValueError) as error:
-        _fail(str(error.args[0]))
+        fail(str(error.args[0]))
     console.print(f"Wrote {len(frame):,} records to {path}", highlight=False)
 
 
@@ -385,7 +363,7 @@ def export_stats(
     try:
         path = export_table(frame, to, title="Statistics", columns=STAT_COLUMNS)
     except ValueError as error:
-        _fail(str(error.args[0]))
+        fail(str(error.args[0]))
     console.print(f"Wrote {len(frame):,} statistics to {path}", highlight=False)
 
 
@@ -414,7 +392,7 @@ def demo(
     store = _store(url)
     store.ensure()
     if store.has_real_data():
-        _fail(
+        fail(
             f"{resolve_url(url)} holds imported (non-synthetic) data; the demo needs a database "
             "of its own, e.g. --db out/demo.sqlite"
         )
@@ -424,7 +402,7 @@ def demo(
     ledger = generate(
         store.regions, store.partners, store.taxonomy, seed=seed, target_records=records_target
     )
-    with _progress() as bar:
+    with progress_bar() as bar:
         for kind, frame, name in (
             ("records", ledger.records, f"synthetic-records-seed{seed}"),
             ("stats", ledger.statistics, f"synthetic-stats-seed{seed}"),

@@ -9,8 +9,6 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from paradiplomacy.composite import audit
 from paradiplomacy.composite.coin import Coin, build
@@ -19,9 +17,7 @@ from paradiplomacy.composite.framework import Framework, framework_from_yaml, lo
 from paradiplomacy.composite.pipeline import load_pipeline
 from paradiplomacy.composite.removal import leave_one_out
 from paradiplomacy.composite.uncertainty import AnalysisResult, analyse, load_spec
-
-console = Console(soft_wrap=True, markup=False)
-errors = Console(stderr=True, soft_wrap=True, markup=False)
+from paradiplomacy.terminal import console, errors, fail, progress_bar
 
 index_app = typer.Typer(
     help="Build, audit and analyse a composite indicator from COINr's iData and iMeta tables "
@@ -61,16 +57,11 @@ Target = Annotated[
 ]
 
 
-def _fail(message: str, code: int = 1) -> None:
-    errors.print(f"error: {message}", style="red", highlight=False)
-    raise typer.Exit(code)
-
-
 def _framework(
     idata: Path, imeta: Path | None, hierarchy: Path | None, names: str | None
 ) -> Framework:
     if (imeta is None) == (hierarchy is None):
-        _fail("give exactly one of --imeta or --hierarchy", 2)
+        fail("give exactly one of --imeta or --hierarchy", 2)
     if hierarchy is not None:
         return framework_from_yaml(hierarchy, idata)
     level_names = [n.strip() for n in names.split(",")] if names else None
@@ -109,7 +100,7 @@ def build_cmd(
         paths = coin.export(out, fmt)
         (out / "coin.json").write_text(json.dumps(coin.to_dict(), indent=2), encoding="utf-8")
     except CompositeError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     _done(paths)
     top = coin.framework.top_codes[0]
     best = coin.results(full=False).head(5)
@@ -168,20 +159,8 @@ def audit_cmd(
         loo = [leave_one_out(coin, level) for level in range(1, fw.max_level)]
         paths.append(_write(pd.concat(loo, ignore_index=True), out / "leave_one_out.csv"))
     except CompositeError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     _done(paths)
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=errors,
-        transient=True,
-        disable=not errors.is_terminal,
-    )
 
 
 def _analyse(
@@ -199,10 +178,10 @@ def _analyse(
     boot,
 ) -> AnalysisResult:
     if sampler not in ("random", "sobol"):
-        _fail(f"--sampler: expected random or sobol, got {sampler!r}", 2)
+        fail(f"--sampler: expected random or sobol, got {sampler!r}", 2)
     coin = _coin(idata, imeta, hierarchy, pipeline, level_names)
     assumptions = load_spec(spec)
-    with _progress() as bar:
+    with progress_bar() as bar:
         task = bar.add_task("runs", total=None)
 
         def report(done: int, total: int) -> None:
@@ -248,9 +227,9 @@ def uncertainty_cmd(
         try:
             edges = [float(v) for v in classes.split(",")]
         except ValueError:
-            _fail(f"--classes: expected numbers separated by commas, got {classes!r}", 2)
+            fail(f"--classes: expected numbers separated by commas, got {classes!r}", 2)
         if len(edges) < 2 or sorted(edges) != edges:
-            _fail(f"--classes: expected at least two increasing edges, got {classes!r}", 2)
+            fail(f"--classes: expected at least two increasing edges, got {classes!r}", 2)
     args = (idata, imeta, hierarchy, pipeline, level_names, spec, runs, seed, sampler, target)
     try:
         result = _analyse("ua", *args, 0)
@@ -261,7 +240,7 @@ def uncertainty_cmd(
             probs = result.class_probabilities(edges, labels)
             paths.append(_write(probs, out / "class_probabilities.csv"))
     except CompositeError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     _done(paths)
 
 
@@ -297,7 +276,7 @@ def sensitivity_cmd(
             boot,
         )
     except CompositeError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     _done(_write_analysis(result, out))
 
 

@@ -20,10 +20,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .collation import collation_key, collation_order
-from .errors import CompositeError
+from .errors import CompositeError, read_yaml
 
 INDEX_TYPES = ("Indicator", "Aggregate")
 META_TYPES = ("Group", "Denominator", "Other")
@@ -641,15 +640,7 @@ def framework_from_yaml(
     Indicators are the leaves (level 1); every leaf must sit at the same depth. Nodes keep the
     order in which they are written, which is the indicator column order.
     """
-    if isinstance(hierarchy, Mapping):
-        spec, label = dict(hierarchy), "hierarchy"
-    else:
-        path = Path(hierarchy)
-        try:
-            spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise CompositeError(f"{path}: cannot read the YAML hierarchy ({exc})") from exc
-        label = str(path)
+    spec, label = read_yaml(hierarchy, "YAML hierarchy")
     if not isinstance(spec, Mapping) or "index" not in spec:
         raise FrameworkError(
             [f"{label}: expected a mapping with an 'index' list of top-level nodes"]

@@ -24,10 +24,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import CompositeError
+from .errors import CompositeError, read_yaml
 
 STAGES = {
     "denominate": "Denominated",
@@ -239,14 +238,7 @@ class Pipeline(BaseModel):
 
 def load_pipeline(source: str | Path | Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Pipeline:
     """Read a pipeline from a YAML file (a mapping with ``steps``) or from Python data."""
-    label = "pipeline"
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        try:
-            source = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise CompositeError(f"{path}: cannot read the pipeline ({exc})") from exc
-        label = str(path)
+    source, label = read_yaml(source, "pipeline")
     if isinstance(source, Mapping):
         if "steps" not in source:
             raise CompositeError(f"{label}: expected a mapping with a 'steps' list")

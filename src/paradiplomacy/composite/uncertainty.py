@@ -43,12 +43,11 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from . import aggregate as agg
 from .coin import BuildState, Coin, run_step, start
-from .errors import CompositeError
+from .errors import CompositeError, read_yaml
 from .estimators import (
     class_probabilities,
     mean_abs_rank_change,
@@ -131,14 +130,7 @@ class UncertaintySpec(BaseModel):
 
 def load_spec(source: str | Path | Mapping[str, Any]) -> UncertaintySpec:
     """Read and validate an uncertainty spec (YAML file or mapping)."""
-    label = "uncertainty spec"
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        try:
-            source = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise CompositeError(f"{path}: cannot read the uncertainty spec ({exc})") from exc
-        label = str(path)
+    source, label = read_yaml(source, "uncertainty spec")
     try:
         return UncertaintySpec.model_validate(source)
     except ValidationError as exc:

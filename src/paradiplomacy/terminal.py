@@ -1,0 +1,30 @@
+"""What the command line prints with: consoles, the error exit and the progress bar (rich)."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+# No rich markup: user text such as notes with [brackets] prints as written.
+console = Console(soft_wrap=True, markup=False)
+errors = Console(stderr=True, soft_wrap=True, markup=False)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print ``error: message`` on standard error and exit with ``code``."""
+    errors.print(f"error: {message}", style="red", markup=False, highlight=False)
+    raise typer.Exit(code)
+
+
+def progress_bar() -> Progress:
+    """A progress bar on standard error, shown only when that is a terminal."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+        disable=not errors.is_terminal,
+    )
