@@ -232,6 +232,7 @@ def _choose_weights(
             level=p.level,
             target=target,
             kind=p.method,
+            tol=p.tol,
             max_iter=p.max_iter,
         )
         return opt.weights, {"method": p.method, "result": opt}

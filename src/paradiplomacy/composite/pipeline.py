@@ -118,7 +118,8 @@ class WeightsParams(_Params):
     by_groups: bool = True
     target: dict[str, float] | None = None
     values: dict[str, float] | None = Field(None, description="explicit weights, code -> weight")
-    max_iter: int = Field(500, ge=1)
+    max_iter: int = Field(500, ge=1, description="optimised weights: evaluations at most")
+    tol: float = Field(0.1, gt=0, description="optimised weights: relative tolerance (COINr's)")
 
 
 class AggregateParams(_Params):
