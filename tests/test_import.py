@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from paradiplomacy.ledger.importer import LedgerImportError, import_file, import_frame
-from paradiplomacy.ledger.store import Store
+from paradiplomacy.ledger.store import LedgerError, Store
 
 HEADER = "region,partner_country,instrument,date,year,source,magnitude,unit,confidence,note"
 ROWS = [
@@ -152,6 +152,20 @@ def test_a_failed_import_raises_and_writes_nothing(ledger: Store, tmp_path: Path
         "did you mean 'Tatarstan' (RU-TA)?"
     ]
     assert ledger.counts()["records"] == 0
+
+
+def test_a_reference_missing_from_the_ledger_stops_the_import(
+    ledger: Store, tmp_path: Path
+) -> None:
+    """Foreign keys are checked once per distinct value; SQLite's own checks come back on."""
+    with ledger.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM partners WHERE alpha2 = 'TR'")
+    path = write(tmp_path / "r.csv", [HEADER, *ROWS])
+    with pytest.raises(LedgerError, match=r"activity_records\.partner_country 'TR' is not in"):
+        import_file(ledger, path, "records")
+    assert ledger.counts()["records"] == 0 and ledger.counts()["batches"] == 0
+    with ledger.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
 def test_corrections_supersede_and_never_overwrite(ledger: Store, tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from paradiplomacy import __version__
 from paradiplomacy.ledger.models import ActivityRecord, ImportBatch, Statistic
 from paradiplomacy.ledger.problems import Problem, ProblemList
 from paradiplomacy.ledger.readers import ReadError, Table, read_table, table_from_frame
-from paradiplomacy.ledger.store import Store
+from paradiplomacy.ledger.store import Store, check_references
 from paradiplomacy.ledger.validation import Validated, Validator
 
 SYNTHETIC_PREFIX = "synthetic:"
@@ -177,7 +177,7 @@ def _import_table(
     if not checked.ok:
         return _finish(report, raise_on_error)
 
-    with store.transaction() as conn:
+    with store.transaction(row_checks=False) as conn:
         previous = conn.scalar(
             select(ImportBatch.id)
             .where(ImportBatch.sha256 == report.sha256, ImportBatch.kind == report.kind)
@@ -316,7 +316,9 @@ def _insert(
     takes each chunk's rows straight from an iterator over the columns (no list of rows is
     built). A load at least as large as :data:`BULK` and as the ``existing`` rows drops the
     table's indexes and rebuilds them in the same transaction, which is faster than updating
-    them row by row; rebuilding a unique index checks uniqueness again.
+    them row by row; rebuilding a unique index checks uniqueness again. Foreign keys are checked
+    once per distinct value (:func:`~paradiplomacy.ledger.store.check_references`), as the
+    import's transaction does not check them row by row.
     """
     table = model.__table__
     columns = [
@@ -328,6 +330,7 @@ def _insert(
     order = list(compiled.positiontup) if compiled.positional else [c.name for c in columns]
     by_name = {c.name: c for c in columns}
     values = [_driver_values(rows[name], by_name[name].type, conn.dialect) for name in order]
+    check_references(conn, table, rows)
     total = len(rows)
     rebuild = list(table.indexes) if total >= max(BULK, existing) else []
     for index in rebuild:

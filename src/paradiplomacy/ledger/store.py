@@ -22,6 +22,7 @@ from sqlalchemy import (
     Connection,
     Delete,
     Engine,
+    Table,
     Update,
     create_engine,
     event,
@@ -47,6 +48,8 @@ from paradiplomacy.registry import PartnerRegistry, RegionRegistry
 ENV_VAR = "PARADIPLOMACY_DB"
 DEFAULT_DB = "paradiplomacy.sqlite"
 APPEND_ONLY = frozenset({"activity_records", "statistics"})
+_LOOKUP = 10_000
+"""Values looked up per query by :func:`check_references` (SQLite allows 32,766)."""
 
 
 class AppendOnlyError(RuntimeError):
@@ -180,11 +183,24 @@ class Store:
             conn.execute(PartnerRow.__table__.insert(), rows)
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+    def transaction(self, *, row_checks: bool = True) -> Iterator[Connection]:
+        """One transaction: committed when the block ends, rolled back on any error.
+
+        With ``row_checks=False``, SQLite does not check foreign keys row by row in this
+        transaction, which makes bulk loads faster; the caller checks the references itself
+        (once per distinct value, see :func:`check_references`). PostgreSQL checks them anyway.
+        """
         self.ensure()
-        with self.engine.begin() as conn:
-            yield conn
+        with self.engine.connect() as conn:
+            relaxed = not row_checks and conn.dialect.name == "sqlite"
+            if relaxed:
+                _sqlite_foreign_keys(conn, False)
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                if relaxed and not conn.invalidated:
+                    _sqlite_foreign_keys(conn, True)
 
     # ------------------------------------------------------------- queries
     def records(
@@ -343,6 +359,33 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA temp_store=MEMORY")  # sort in memory when indexes are rebuilt
     cursor.execute("PRAGMA threads=2")  # and with a helper thread
     cursor.close()
+
+
+def _sqlite_foreign_keys(conn: Connection, on: bool) -> None:
+    """Turn SQLite's foreign-key checks on or off (outside a transaction: inside, a no-op)."""
+    conn.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    conn.commit()
+
+
+def check_references(conn: Connection, table: Table, rows: pd.DataFrame) -> None:
+    """Check that every foreign key of ``rows`` (to be inserted into ``table``) exists.
+
+    Each distinct value is looked up once, which is what SQLite would otherwise do row by row.
+    Raises :class:`LedgerError` naming the first missing value: the ledger then lacks an entry
+    of the registries it is checked against.
+    """
+    for key in sorted(table.foreign_keys, key=lambda k: k.parent.name):
+        column = key.parent.name
+        wanted = pd.unique(rows[column].dropna())
+        for start in range(0, len(wanted), _LOOKUP):
+            part = wanted[start : start + _LOOKUP].tolist()
+            found = set(conn.scalars(select(key.column).where(key.column.in_(part))))
+            missing = [value for value in part if value not in found]
+            if missing:
+                raise LedgerError(
+                    f"{table.name}.{column} {missing[0]!r} is not in {key.column.table.name}: "
+                    "the ledger does not hold every entry of the registries"
+                )
 
 
 def _refuse_changes(_conn, clauseelement, *_args) -> None:
