@@ -7,7 +7,6 @@ over columns: resolving names runs once per distinct value, so a million rows va
 
 from __future__ import annotations
 
-import binascii
 import datetime as dt
 import functools
 import hashlib
@@ -136,8 +135,7 @@ def fingerprint(frame: pd.DataFrame | dict[str, np.ndarray], columns: Sequence[s
     """
     cells = [canonical(frame[c]).tolist() for c in columns]
     texts = map(str.encode, map(UNIT_SEPARATOR.join, zip(*cells, strict=True)))
-    digests = b"".join(map(hashlib.blake2b.digest, map(_blake2b_128, texts)))
-    return np.frombuffer(binascii.hexlify(digests), dtype="S32").astype("U32").astype(object)
+    return np.array(list(map(hashlib.blake2b.hexdigest, map(_blake2b_128, texts))), dtype=object)
 
 
 class Validator:
@@ -214,6 +212,7 @@ class Validator:
         lo, hi = YEAR_RANGE
         dates = np.full(n, None, dtype=object)
         has_date = np.zeros(n, dtype=bool)
+        date_years = np.zeros(n, dtype=np.int64)
         empty = np.ones(n, dtype=bool)
         if "date" in check.frame:
             col = check.col("date")
@@ -233,6 +232,7 @@ class Validator:
             has_date = col.rows(ok & in_range)
             dates = parsed[col.codes]
             dates[~has_date] = None
+            date_years = np.where(has_date, _years_of(parsed)[col.codes], 0)
             empty = empty & col.rows(~present)
         years = np.zeros(n, dtype=np.int64)
         if "year" in check.frame:
@@ -243,7 +243,6 @@ class Validator:
             check.flag("year", col.rows(present & ~ok), f"a year from {lo} to {hi}")
             has_year = col.rows(present & ok)
             years = np.where(has_year, parsed_years[col.codes], 0)
-            date_years = _years_of(dates)
             clash = has_year & has_date & (date_years != years)
             check.flag_rows(
                 "year",
@@ -254,7 +253,7 @@ class Validator:
             years = np.where(has_date & ~has_year, date_years, years)
             empty = empty & col.rows(~present)
         else:
-            years = _years_of(dates)
+            years = date_years
         column = "date" if "date" in check.frame else "year"
         check.flag_rows(column, empty, "a date or a year", lambda i: "neither")
         return dates, years
@@ -432,6 +431,7 @@ def _frame(columns: dict[str, np.ndarray], order: Sequence[str]) -> pd.DataFrame
 
 
 def _years_of(dates: np.ndarray) -> np.ndarray:
+    """The year of each date (``0`` where there is none), found once per distinct date."""
     codes, uniques = pd.factorize(pd.Series(dates, dtype=object))
     years = np.array([d.year for d in uniques] + [0], dtype=np.int64)
     return years[codes]
