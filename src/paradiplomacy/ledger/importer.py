@@ -25,7 +25,7 @@ from paradiplomacy.ledger.models import ActivityRecord, ImportBatch, Statistic
 from paradiplomacy.ledger.problems import Problem, ProblemList
 from paradiplomacy.ledger.readers import ReadError, Table, read_table, table_from_frame
 from paradiplomacy.ledger.store import Store, check_references
-from paradiplomacy.ledger.validation import Validated, Validator
+from paradiplomacy.ledger.validation import Validated, Validator, is_all_text
 
 SYNTHETIC_PREFIX = "synthetic:"
 CHUNK = 50_000
@@ -357,7 +357,7 @@ def _driver_values(cells: pd.Series, kind: TypeEngine, dialect: Dialect) -> np.n
     processor, when the dialect has one.
     """
     values = cells.to_numpy()
-    if values.dtype.kind not in "iufb":
+    if values.dtype.kind not in "iufb" and not is_all_text(values):
         values = values.astype(object)
         missing = pd.isna(values)
         if missing.any():

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 from rapidfuzz import process
 
 from paradiplomacy.ledger.parsing import (
@@ -98,6 +99,8 @@ def canonical(values: pd.Series | np.ndarray) -> np.ndarray:
     Numbers and dates are converted once per distinct value; text passes through.
     """
     array = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+    if is_all_text(array):
+        return array.astype(object, copy=False)
     if array.dtype.kind in "iuf":
         codes, uniques = pd.factorize(array)
         uniques = uniques.tolist()
@@ -113,6 +116,11 @@ def canonical(values: pd.Series | np.ndarray) -> np.ndarray:
         codes, uniques = pd.factorize(pd.Series(array, dtype=object))
     text = [_canon(u) for u in uniques]
     return np.array([*text, ""], dtype=object)[codes]
+
+
+def is_all_text(array: np.ndarray) -> bool:
+    """True when every cell of ``array`` is a ``str`` (none missing): one fast pass in C."""
+    return array.dtype == object and infer_dtype(array, skipna=False) == "string"
 
 
 def _canon(value: object) -> str:
