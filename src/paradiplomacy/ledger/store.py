@@ -371,8 +371,8 @@ def check_references(conn: Connection, table: Table, rows: pd.DataFrame) -> None
     """Check that every foreign key of ``rows`` (to be inserted into ``table``) exists.
 
     Each distinct value is looked up once, which is what SQLite would otherwise do row by row.
-    Raises :class:`LedgerError` naming the first missing value: the ledger then lacks an entry
-    of the registries it is checked against.
+    Raises :class:`LedgerError` naming the first missing value (for a region or a partner: the
+    ledger was initialised with other registries than the ones the rows were checked against).
     """
     for key in sorted(table.foreign_keys, key=lambda k: k.parent.name):
         column = key.parent.name
@@ -383,8 +383,7 @@ def check_references(conn: Connection, table: Table, rows: pd.DataFrame) -> None
             missing = [value for value in part if value not in found]
             if missing:
                 raise LedgerError(
-                    f"{table.name}.{column} {missing[0]!r} is not in {key.column.table.name}: "
-                    "the ledger does not hold every entry of the registries"
+                    f"{table.name}.{column} {missing[0]!r} is not in {key.column.table.name}"
                 )
 
 
