@@ -154,3 +154,15 @@ def test_identical_children_and_weight_scaling(toy, values, scale):
     np.testing.assert_allclose(
         scaled["Index"], aggregate(data, toy)["Index"], rtol=1e-12, atol=1e-12
     )
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(0.01, 100), min_size=12, max_size=12))
+def test_weights_are_normalised_within_each_parent(toy, values):
+    from paradiplomacy.composite.weights import normalise_within_parents
+
+    weights = pd.Series(values, index=toy.weights.index)
+    normalised = normalise_within_parents(weights, toy.index_meta)
+    meta = toy.index_meta.set_index("iCode")
+    sums = normalised.groupby(meta["Parent"].fillna("(top)").reindex(normalised.index)).sum()
+    np.testing.assert_allclose(sums.to_numpy(), 1.0, rtol=1e-12)
