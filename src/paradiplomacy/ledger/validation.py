@@ -438,6 +438,16 @@ def _frame(columns: dict[str, np.ndarray], order: Sequence[str]) -> pd.DataFrame
     )
 
 
+def _filled(n: int, value: object) -> np.ndarray:
+    """An object array of ``n`` references to ``value``.
+
+    ``np.full`` would convert a ``str`` to a NumPy string and back, making ``n`` new objects.
+    """
+    array = np.empty(n, dtype=object)
+    array.fill(value)
+    return array
+
+
 def _years_of(dates: np.ndarray) -> np.ndarray:
     """The year of each date (``0`` where there is none), found once per distinct date."""
     codes, uniques = pd.factorize(pd.Series(dates, dtype=object))
@@ -594,7 +604,7 @@ class _Checker:
     ) -> np.ndarray:
         n = len(self.frame)
         if column not in self.frame:
-            return np.full(n, default, dtype=object)
+            return _filled(n, default)
         col = self.col(column)
         empty = col.uniques == ""
         if required:
@@ -607,7 +617,7 @@ class _Checker:
 
     def choice(self, column: str, choices: Sequence[str], default: str) -> np.ndarray:
         if column not in self.frame:
-            return np.full(len(self.frame), default, dtype=object)
+            return _filled(len(self.frame), default)
         col = self.col(column)
         folded = np.array([u.casefold() for u in col.uniques], dtype=object)
         empty = folded == ""
