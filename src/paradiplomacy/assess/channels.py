@@ -1,0 +1,571 @@
+"""Channels of influence: channel strengths B(r, c, k) and bilateral intensity (MODEL.md section 5).
+
+For region ``r``, partner country ``c``, instrument ``i`` and channel ``k`` (the instrument's
+channel in the taxonomy), with configuration :class:`ChannelConfig` (default
+``data/assess/channels.yaml``):
+
+1. **Evidence** (event-equivalents)::
+
+       E(r, c, i) = sum over records e of (r, c, i) in the window
+                    s(status_e) * conf_e * 2 ** (-age_e / half_life) * m_e
+
+   ``age_e`` is ``(as_of - date_e)`` in years of 365.25 days (a record with only a year is
+   dated 1 July of it); records after ``as_of`` or older than ``window`` years are out;
+   ``s`` is the status weight (terminated records are always removed, and with ``end_ties`` a
+   terminated record of a tie instrument also removes the earlier records of that tie);
+   ``conf_e`` is the confidence (1 when ``confidence_weighting`` is off); ``m_e`` is 1
+   (``count``) or ``log1p(magnitude)`` (``log1p``, per instrument).
+2. **Structural ties** (event-equivalents, not discounted)::
+
+       S(r, c, k) = sum over ties t  T(r, c, t) * F(t, k)
+
+   ``T`` is 1 for a registry tie (shared land or sea border, kin state) and the highest status
+   weight of the pair's live records of the tie's instrument (consulate of c in r,
+   representation of r in c); ``F`` is the configured ``feeds`` table.
+3. **Strength**: ``X = sum_{i in k} E(r, c, i) + S(r, c, k)``, ``B = clip((g(X) - lo_k) /
+   (hi_k - lo_k), 0, 1)`` with ``g = log1p`` and ``lo_k``, ``hi_k`` the minimum and maximum of
+   ``g(X)`` over all region-partner pairs of the nominal table (``minmax``; ``max`` uses
+   ``lo_k = 0``). The constants are fixed once: re-aggregating with instruments closed
+   (:meth:`ChannelTable.strengths`) uses the same constants, so closing never raises a strength.
+4. **Bilateral intensity** ``B(r, c) = sum_k w_k B(r, c, k) / sum_k w_k``.
+
+All arrays are dense NumPy arrays indexed (region, partner, channel or instrument or tie).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from paradiplomacy.ledger.taxonomy import Taxonomy
+from paradiplomacy.resources import data_path, load_yaml
+
+REGISTRY_TIE_FIELDS: tuple[str, ...] = ("land_borders", "sea_borders", "kin_states")
+"""Region registry fields (``|``-joined alpha-2 codes) that a structural tie can come from."""
+
+DAYS_PER_YEAR: float = 365.25
+
+
+class AssessConfigError(ValueError):
+    """An assessment configuration file that cannot be used; the message names the file, the
+    key and what was expected."""
+
+
+def _format_validation(path: str, exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        key = ".".join(str(x) for x in err["loc"]) or "(top level)"
+        parts.append(f"{path}: key {key!r}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def load_config(model: type[BaseModel], path: str | Path | None, default: Path) -> Any:
+    """Validate a YAML file (``default`` when ``path`` is None) against ``model``.
+
+    Raises :class:`AssessConfigError` naming the file, the key and what was expected.
+    """
+    file = Path(path) if path is not None else default
+    try:
+        data = load_yaml(file)
+    except (OSError, ValueError) as exc:
+        raise AssessConfigError(f"{file}: cannot read the file ({exc})") from exc
+    if not isinstance(data, dict):
+        raise AssessConfigError(f"{file}: expected a mapping of keys at the top level")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise AssessConfigError(_format_validation(str(file), exc)) from None
+
+
+class StructuralTie(BaseModel):
+    """One kind of structural tie and the channels it feeds (event-equivalents)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str = Field(description="a registry field (land_borders, ...) or an instrument id")
+    feeds: dict[str, float] = Field(min_length=1)
+
+    @field_validator("feeds")
+    @classmethod
+    def _non_negative(cls, v: dict[str, float]) -> dict[str, float]:
+        if any(x < 0 for x in v.values()):
+            raise ValueError("tie weights must be >= 0")
+        return v
+
+
+class Magnitude(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    default: Literal["count", "log1p"] = "count"
+    instruments: dict[str, Literal["count", "log1p"]] = Field(default_factory=dict)
+
+
+class Scaling(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    transform: Literal["log1p", "none"] = "log1p"
+    method: Literal["minmax", "max"] = "minmax"
+
+
+class ChannelConfig(BaseModel):
+    """Configuration of channel strengths; defaults in ``data/assess/channels.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    half_life: float = Field(5.0, gt=0, description="years")
+    window: float | None = Field(10.0, gt=0, description="years before as_of; None = no limit")
+    status_weights: dict[Literal["active", "suspended", "planned"], float] = Field(
+        default_factory=lambda: {"active": 1.0, "suspended": 0.5, "planned": 0.0}
+    )
+    confidence_weighting: bool = True
+    min_confidence: float = Field(0.0, ge=0, le=1)
+    end_ties: bool = True
+    tie_instruments: list[str] = Field(
+        default_factory=lambda: [
+            "agreement",
+            "association_membership",
+            "consulate_hosted",
+            "intergovernmental_commission",
+            "representation_abroad",
+            "twinning",
+        ]
+    )
+    magnitude: Magnitude = Field(default_factory=Magnitude)
+    structural: dict[str, StructuralTie] = Field(default_factory=dict)
+    scaling: Scaling = Field(default_factory=Scaling)
+    channel_weights: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("status_weights")
+    @classmethod
+    def _status_range(cls, v: dict[str, float]) -> dict[str, float]:
+        if any(not 0 <= x <= 1 for x in v.values()):
+            raise ValueError("status weights must be in [0, 1]")
+        return v
+
+    @field_validator("channel_weights")
+    @classmethod
+    def _weights(cls, v: dict[str, float]) -> dict[str, float]:
+        if any(x < 0 for x in v.values()):
+            raise ValueError("channel weights must be >= 0")
+        if v and sum(v.values()) <= 0:
+            raise ValueError("channel weights must not all be 0")
+        return v
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> ChannelConfig:
+        """Load a channel configuration; without ``path``, the default shipped in the package."""
+        return load_config(cls, path, data_path("assess", "channels.yaml"))
+
+    def check(self, taxonomy: Taxonomy, where: str = "channel configuration") -> None:
+        """Check names against the taxonomy; :class:`AssessConfigError` naming the key."""
+        channels = set(taxonomy.channels)
+        instruments = set(taxonomy.instruments)
+        for name in self.tie_instruments:
+            if name not in instruments:
+                raise AssessConfigError(
+                    f"{where}: key 'tie_instruments': unknown instrument {name!r}; "
+                    f"expected one of {sorted(instruments)}"
+                )
+        for name in self.magnitude.instruments:
+            if name not in instruments:
+                raise AssessConfigError(
+                    f"{where}: key 'magnitude.instruments': unknown instrument {name!r}"
+                )
+        for tie, spec in self.structural.items():
+            if spec.source not in REGISTRY_TIE_FIELDS and spec.source not in instruments:
+                raise AssessConfigError(
+                    f"{where}: key 'structural.{tie}.source': {spec.source!r} is neither a "
+                    f"registry field {list(REGISTRY_TIE_FIELDS)} nor an instrument id"
+                )
+            for k in spec.feeds:
+                if k not in channels:
+                    raise AssessConfigError(
+                        f"{where}: key 'structural.{tie}.feeds': unknown channel {k!r}; "
+                        f"expected one of {sorted(channels)}"
+                    )
+        for k in self.channel_weights:
+            if k not in channels:
+                raise AssessConfigError(
+                    f"{where}: key 'channel_weights': unknown channel {k!r}; "
+                    f"expected one of {sorted(channels)}"
+                )
+
+
+# --- the table ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class ChannelTable:
+    """Channel evidence, structural ties and the fixed scaling constants of one ``as_of``.
+
+    Axes: ``regions`` (R codes), ``partners`` (C alpha-2 codes), ``channels`` (K),
+    ``instruments`` (I), ``ties`` (T structural tie kinds).
+    """
+
+    regions: pd.Index
+    partners: pd.Index
+    channels: tuple[str, ...]
+    instruments: tuple[str, ...]
+    ties: tuple[str, ...]
+    evidence: np.ndarray
+    """(R, C, I) age-, status- and confidence-discounted evidence, event-equivalents."""
+    tie_values: np.ndarray
+    """(R, C, T) tie indicators in [0, 1]."""
+    tie_feeds: np.ndarray
+    """(T, K) event-equivalents each tie adds to each channel."""
+    tie_instrument: tuple[str | None, ...]
+    """The instrument each tie comes from (None for registry ties): closing it removes the tie."""
+    instrument_channel: np.ndarray
+    """(I, K) 0/1 membership of instruments in channels."""
+    lo: np.ndarray
+    """(K,) scaling constant: transformed raw value that maps to 0."""
+    hi: np.ndarray
+    """(K,) scaling constant: transformed raw value that maps to 1."""
+    channel_weights: np.ndarray
+    """(K,) weights of bilateral intensity, summing to 1."""
+    contributions: pd.DataFrame
+    """One row per record with a positive contribution: uid, region, partner_country,
+    instrument, channel, date, year, status, source, confidence, weight (event-equivalents)."""
+    as_of: dt.date
+    config: ChannelConfig
+    region_names: pd.Series
+    """English region names indexed by code."""
+    synthetic: bool
+    """True when any contributing record comes from a synthetic source."""
+
+    # --- aggregation ------------------------------------------------------------------------
+
+    def _open_masks(self, closed_instruments: tuple[str, ...] | list[str] | set[str]):
+        closed = set(closed_instruments)
+        unknown = closed - set(self.instruments)
+        if unknown:
+            raise KeyError(f"unknown instruments {sorted(unknown)}; expected taxonomy ids")
+        inst_open = np.array([i not in closed for i in self.instruments], dtype=float)
+        tie_open = np.array([t not in closed for t in self.tie_instrument], dtype=float)
+        return inst_open, tie_open
+
+    def raw(self, closed_instruments=(), partner: str | None = None) -> np.ndarray:
+        """Raw channel values X (event-equivalents): (R, C, K), or (R, K) for one partner."""
+        inst_open, tie_open = self._open_masks(closed_instruments)
+        membership = self.instrument_channel * inst_open[:, None]
+        feeds = self.tie_feeds * tie_open[:, None]
+        if partner is None:
+            return self.evidence @ membership + self.tie_values @ feeds
+        j = self.partner_index(partner)
+        return self.evidence[:, j, :] @ membership + self.tie_values[:, j, :] @ feeds
+
+    def _scale(self, x: np.ndarray) -> np.ndarray:
+        g = np.log1p(x) if self.config.scaling.transform == "log1p" else x
+        span = self.hi - self.lo
+        with np.errstate(divide="ignore", invalid="ignore"):
+            b = np.where(span > 0, (g - self.lo) / np.where(span > 0, span, 1.0), 0.0)
+        return np.clip(b, 0.0, 1.0)
+
+    def strengths(self, closed_instruments=(), partner: str | None = None) -> np.ndarray:
+        """Channel strengths B in [0, 1]: (R, C, K), or (R, K) for one ``partner``.
+
+        With ``closed_instruments`` the evidence of those instruments (and the structural ties
+        that come from them) is removed and the result scaled with the nominal constants, so
+        no strength rises.
+        """
+        return self._scale(self.raw(closed_instruments, partner))
+
+    def partner_index(self, partner: str) -> int:
+        try:
+            return int(self.partners.get_loc(partner))
+        except KeyError:
+            raise KeyError(f"unknown partner {partner!r}") from None
+
+    def region_index(self, region: str) -> int:
+        try:
+            return int(self.regions.get_loc(region))
+        except KeyError:
+            raise KeyError(f"unknown region {region!r}") from None
+
+    @property
+    def structural(self) -> np.ndarray:
+        """(R, C, K) structural ties in event-equivalents, S = T @ F."""
+        return self.tie_values @ self.tie_feeds
+
+    def channel_evidence(self) -> np.ndarray:
+        """(R, C, K) evidence summed per channel, event-equivalents."""
+        return self.evidence @ self.instrument_channel
+
+    # --- views ----------------------------------------------------------------------------
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long table of every (region, partner, channel) with positive raw value:
+        region, partner, channel, evidence, structural (event-equivalents), strength (0..1)."""
+        ev = self.channel_evidence()
+        st = self.structural
+        b = self._scale(ev + st)
+        r, c, k = np.nonzero(ev + st)
+        return pd.DataFrame(
+            {
+                "region": self.regions.to_numpy()[r],
+                "partner": self.partners.to_numpy()[c],
+                "channel": np.asarray(self.channels, dtype=object)[k],
+                "evidence": ev[r, c, k],
+                "structural": st[r, c, k],
+                "strength": b[r, c, k],
+            }
+        )
+
+    def intensity(self, strengths: np.ndarray | None = None) -> np.ndarray:
+        """Bilateral intensity array (R, C) (or (R,) for a per-partner strengths array)."""
+        b = self.strengths() if strengths is None else strengths
+        return b @ self.channel_weights
+
+    def bilateral_intensity(self) -> pd.DataFrame:
+        """B(r, c) = sum_k w_k B(r, c, k), regions x partners, in [0, 1]."""
+        return pd.DataFrame(self.intensity(), index=self.regions, columns=self.partners)
+
+    def partner_view(self, partner: str) -> pd.DataFrame:
+        """Regions that carry relations with ``partner``: code, name_en, intensity, the
+        strength of each channel and the main channel, sorted by intensity (descending)."""
+        b = self.strengths(partner=partner)
+        inten = b @ self.channel_weights
+        frame = pd.DataFrame(b, columns=list(self.channels))
+        frame.insert(0, "intensity", inten)
+        frame.insert(0, "name_en", self.region_names.reindex(self.regions).to_numpy())
+        frame.insert(0, "region", self.regions.to_numpy())
+        frame["main_channel"] = np.asarray(self.channels, dtype=object)[b.argmax(axis=1)]
+        frame = frame[inten > 0]
+        return frame.sort_values(["intensity", "region"], ascending=[False, True]).reset_index(
+            drop=True
+        )
+
+    def region_view(self, region: str) -> pd.DataFrame:
+        """Partners of ``region``: partner, intensity, each channel's strength, main channel,
+        sorted by intensity (descending)."""
+        i = self.region_index(region)
+        b = self.strengths()[i]
+        inten = b @ self.channel_weights
+        frame = pd.DataFrame(b, columns=list(self.channels))
+        frame.insert(0, "intensity", inten)
+        frame.insert(0, "partner", self.partners.to_numpy())
+        frame["main_channel"] = np.asarray(self.channels, dtype=object)[b.argmax(axis=1)]
+        frame = frame[inten > 0]
+        return frame.sort_values(["intensity", "partner"], ascending=[False, True]).reset_index(
+            drop=True
+        )
+
+    def records_behind(
+        self,
+        region: str | None = None,
+        partner: str | None = None,
+        channel: str | None = None,
+        n: int = 5,
+        closed_instruments=(),
+    ) -> pd.DataFrame:
+        """The ``n`` records contributing most to (region, partner, channel) (each None = any),
+        with uid, instrument, date, year, status, source, confidence and weight."""
+        rec = self.contributions
+        mask = np.ones(len(rec), dtype=bool)
+        if region is not None:
+            mask &= (rec["region"] == region).to_numpy()
+        if partner is not None:
+            mask &= (rec["partner_country"] == partner).to_numpy()
+        if channel is not None:
+            mask &= (rec["channel"] == channel).to_numpy()
+        if closed_instruments:
+            mask &= ~rec["instrument"].isin(list(closed_instruments)).to_numpy()
+        out = rec[mask].sort_values(["weight", "uid"], ascending=[False, True])
+        return out.head(n).reset_index(drop=True)
+
+
+# --- building -----------------------------------------------------------------------------
+
+
+def record_dates(records: pd.DataFrame) -> pd.Series:
+    """Each record's date as datetime64; a record with only a year is dated 1 July of it."""
+    dates = pd.to_datetime(records["date"], errors="coerce")
+    years = records["year"].astype("int64").to_numpy()
+    mid = pd.to_datetime(
+        pd.DataFrame({"year": years, "month": 7, "day": 1}), errors="coerce"
+    ).set_axis(records.index)
+    return dates.fillna(mid)
+
+
+def live_records(
+    records: pd.DataFrame,
+    config: ChannelConfig,
+    as_of: dt.date,
+) -> pd.DataFrame:
+    """Records dated on or before ``as_of`` that are not terminated nor ended by a later
+    termination of their tie (see the module docstring), with a ``when`` column (datetime64)."""
+    when = record_dates(records)
+    cutoff = pd.Timestamp(as_of)
+    rec = records.assign(when=when.to_numpy())
+    rec = rec[(rec["when"] <= cutoff).to_numpy()]
+    terminated = (rec["status"] == "terminated").to_numpy()
+    if config.end_ties and terminated.any():
+        keys = ["region", "partner_country", "instrument", "partner_name"]
+        tie = rec["instrument"].isin(config.tie_instruments).to_numpy()
+        ends = (
+            rec.loc[terminated & tie, [*keys, "when"]]
+            .assign(partner_name=lambda f: f["partner_name"].fillna(""))
+            .groupby(keys, sort=False)["when"]
+            .max()
+            .rename("ended")
+        )
+        if len(ends):
+            probe = rec[keys].assign(partner_name=rec["partner_name"].fillna(""))
+            ended = probe.merge(ends.reset_index(), how="left", on=keys)["ended"]
+            gone = (rec["when"].to_numpy() <= ended.to_numpy()) & ended.notna().to_numpy()
+            rec = rec[~gone & ~terminated]
+            return rec
+    return rec[~terminated]
+
+
+def _labels(values: pd.Series, index: pd.Index) -> np.ndarray:
+    return index.get_indexer(values.to_numpy())
+
+
+def channel_strengths(
+    records: pd.DataFrame,
+    regions: pd.DataFrame,
+    partners: pd.DataFrame,
+    taxonomy: Taxonomy,
+    as_of: dt.date,
+    config: ChannelConfig | None = None,
+) -> ChannelTable:
+    """Build the :class:`ChannelTable` of ``as_of`` (see the module docstring for formulas).
+
+    ``regions``: the region registry frame (``RegionRegistry.to_frame(scope)``; code index or
+    column, land_borders, sea_borders, kin_states); ``partners``: the partner frame indexed by
+    alpha-2. Records of regions or partners not in these frames are ignored.
+    """
+    config = config if config is not None else ChannelConfig.load()
+    config.check(taxonomy)
+    codes = pd.Index(
+        regions["code"].to_numpy() if "code" in regions.columns else regions.index.to_numpy(),
+        name="region",
+    )
+    region_frame = regions.set_axis(codes, axis=0)
+    part = pd.Index(partners.index.to_numpy(), name="partner")
+    channels = tuple(taxonomy.channels)
+    instruments = tuple(taxonomy.instruments)
+    R, C, K, I = len(codes), len(part), len(channels), len(instruments)  # noqa: E741
+    chan_idx = {k: n for n, k in enumerate(channels)}
+    membership = np.zeros((I, K))
+    for n, i in enumerate(instruments):
+        membership[n, chan_idx[taxonomy.channel(i)]] = 1.0
+
+    # evidence ---------------------------------------------------------------------------
+    live = live_records(records, config, as_of)
+    cutoff = pd.Timestamp(as_of)
+    age = (cutoff - live["when"]).dt.days.to_numpy(dtype=float) / DAYS_PER_YEAR
+    in_window = age >= 0
+    if config.window is not None:
+        in_window &= age < config.window
+    status_w = live["status"].map(config.status_weights).fillna(0.0).to_numpy(dtype=float)
+    conf = live["confidence"].to_numpy(dtype=float)
+    keep = in_window & (conf >= config.min_confidence)
+    w = status_w * np.exp2(-age / config.half_life)
+    if config.confidence_weighting:
+        w = w * conf
+    log_instruments = [
+        i
+        for i in instruments
+        if config.magnitude.instruments.get(i, config.magnitude.default) == "log1p"
+    ]
+    use_log = live["instrument"].isin(log_instruments).to_numpy()
+    mag = np.nan_to_num(live["magnitude"].to_numpy(dtype=float), nan=0.0)
+    w = np.where(use_log, w * np.log1p(np.maximum(mag, 0.0)), w)
+    ri = _labels(live["region"], codes)
+    ci = _labels(live["partner_country"], part)
+    ii = _labels(live["instrument"], pd.Index(instruments))
+    keep &= (ri >= 0) & (ci >= 0) & (ii >= 0) & (w > 0)
+    flat = (ri[keep] * C + ci[keep]) * I + ii[keep]
+    evidence = np.bincount(flat, weights=w[keep], minlength=R * C * I).reshape(R, C, I)
+
+    contrib = live.loc[
+        keep,
+        [
+            "uid",
+            "region",
+            "partner_country",
+            "instrument",
+            "date",
+            "year",
+            "status",
+            "source",
+            "confidence",
+        ],
+    ].assign(weight=w[keep])
+    contrib.insert(4, "channel", contrib["instrument"].map(taxonomy.channel))
+    contrib = contrib.reset_index(drop=True)
+
+    # structural ties -------------------------------------------------------------------
+    ties = tuple(config.structural)
+    T = len(ties)
+    tie_values = np.zeros((R, C, T))
+    tie_feeds = np.zeros((T, K))
+    tie_instrument: list[str | None] = []
+    for t, name in enumerate(ties):
+        spec = config.structural[name]
+        for k, v in spec.feeds.items():
+            tie_feeds[t, chan_idx[k]] = v
+        if spec.source in REGISTRY_TIE_FIELDS:
+            tie_instrument.append(None)
+            lists = region_frame[spec.source].fillna("").astype(str).str.split("|")
+            pairs = lists.explode()
+            pairs = pairs[pairs.astype(bool)]
+            r_ = codes.get_indexer(pairs.index)
+            c_ = part.get_indexer(pairs.to_numpy())
+            ok = (r_ >= 0) & (c_ >= 0)
+            tie_values[r_[ok], c_[ok], t] = 1.0
+        else:
+            tie_instrument.append(spec.source)
+            sel = live[(live["instrument"] == spec.source).to_numpy()]
+            sw = sel["status"].map(config.status_weights).fillna(0.0).to_numpy(dtype=float)
+            r_ = _labels(sel["region"], codes)
+            c_ = _labels(sel["partner_country"], part)
+            ok = (r_ >= 0) & (c_ >= 0)
+            np.maximum.at(tie_values[:, :, t], (r_[ok], c_[ok]), sw[ok])
+
+    # scaling constants -----------------------------------------------------------------
+    raw = evidence @ membership + tie_values @ tie_feeds
+    g = np.log1p(raw) if config.scaling.transform == "log1p" else raw
+    flat_g = g.reshape(-1, K)
+    hi = flat_g.max(axis=0) if flat_g.size else np.zeros(K)
+    lo = flat_g.min(axis=0) if config.scaling.method == "minmax" and flat_g.size else np.zeros(K)
+
+    weights = np.array([config.channel_weights.get(k, 1.0) for k in channels], dtype=float)
+    if not config.channel_weights:
+        weights = np.ones(K)
+    weights = weights / weights.sum()
+
+    names = (
+        region_frame["name_en"]
+        if "name_en" in region_frame.columns
+        else pd.Series(codes.to_numpy(), index=codes)
+    )
+    synthetic = bool(contrib["source"].astype(str).str.startswith("synthetic").any())
+    return ChannelTable(
+        regions=codes,
+        partners=part,
+        channels=channels,
+        instruments=instruments,
+        ties=ties,
+        evidence=evidence,
+        tie_values=tie_values,
+        tie_feeds=tie_feeds,
+        tie_instrument=tuple(tie_instrument),
+        instrument_channel=membership,
+        lo=lo,
+        hi=hi,
+        channel_weights=weights,
+        contributions=contrib,
+        as_of=as_of,
+        config=config,
+        region_names=names,
+        synthetic=synthetic,
+    )

@@ -1,0 +1,438 @@
+"""Crisis scenarios and normalisation capacity (MODEL.md section 7).
+
+A :class:`Scenario` names a partner ``c``, a crisis level ``L`` (0 normal, 1 tension,
+2 sanctions or partial freeze, 3 rupture of official contacts), optional availability overrides
+at that level, closed instruments and, for a replay, a date. The channel-availability table
+``A[L, k]`` in [0, 1] is :class:`AvailabilityTable` (default ``data/scenarios/availability.yaml``;
+non-increasing in the level).
+
+**Normalisation capacity** of region ``r`` towards ``c`` under framework ``f``::
+
+    NC_f(r, c, L) = sum_k A[L, k] * B'(r, c, k) * w_f,k
+
+``B'`` are the channel strengths of :class:`~paradiplomacy.assess.channels.ChannelTable` with the
+scenario's instruments closed (same scaling constants, so ``B' <= B``), ``w_f`` the framework's
+channel weights (:meth:`FrameworkConfig.channel_weights`, summing 1), so ``NC`` is in [0, 1].
+A region's **capacity** is ``NC`` of its recommended framework (from the suitability table when
+given, else the framework with the larger ``NC``), the larger of the two when ``both``. Closing
+an instrument, setting a channel's availability to 0 or raising the level (with the monotone
+default table) never raises any region's capacity.
+
+**Country totals**: total = ``sum_r capacity(r)``; resilience = total at the scenario /
+total at level 0 with nothing closed; redundancy = ``1 / sum_r s_r**2`` with
+``s_r = capacity(r) / total`` (the effective number of regions carrying the capacity).
+
+**Uncertainty** (:func:`p_top`): in each of ``N`` seeded runs the availability row is multiplied
+by ``1 + U(-a, a)`` (clipped to [0, 1]; a closed channel stays closed), each framework's channel
+weights by ``1 + U(-b, b)`` (renormalised), and, when suitability runs are given (from the
+indices' uncertainty runs, :func:`paradiplomacy.assess.frameworks.suitability_runs`), the
+recommended framework is re-chosen per run. ``p_top(r)`` is the share of runs in which ``r``
+has positive capacity and fewer than ``k`` regions have a strictly larger one.
+
+**Replay** (:func:`replay`): capacity from the ledger as of the day before the scenario's date
+beside the activity recorded in ``[date, date + replay_years]`` with the same partner (evidence
+by channel without age discount, same status, confidence and closed instruments), summed as
+``observed(r) = sum over channels with A[L, k] > 0 of log1p(activity(r, c, k))``, and their
+Spearman rank correlation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from scipy.stats import spearmanr
+
+from paradiplomacy.assess.channels import (
+    DAYS_PER_YEAR,
+    AssessConfigError,
+    ChannelConfig,
+    ChannelTable,
+    channel_strengths,
+    load_config,
+)
+from paradiplomacy.assess.frameworks import FRAMEWORKS, FrameworkConfig
+from paradiplomacy.ledger.taxonomy import Taxonomy
+from paradiplomacy.resources import data_path
+
+LEVELS: tuple[int, ...] = (0, 1, 2, 3)
+AVAILABILITY_FILE: str = "availability.yaml"
+
+
+class AvailabilityTable(BaseModel):
+    """Channel availability A[level, channel]; levels 0..3, values in [0, 1], each channel
+    non-increasing in the level, level 0 all 1."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    levels: dict[int, str] = Field(
+        default_factory=lambda: {
+            0: "normal",
+            1: "tension",
+            2: "sanctions or partial freeze",
+            3: "rupture of official contacts",
+        }
+    )
+    availability: dict[int, dict[str, float]]
+
+    @model_validator(mode="after")
+    def _check(self) -> AvailabilityTable:
+        if set(self.availability) != set(LEVELS):
+            raise ValueError(f"availability: expected the levels {list(LEVELS)}")
+        channels = set(self.availability[0])
+        for level in LEVELS:
+            row = self.availability[level]
+            if set(row) != channels:
+                raise ValueError(f"availability.{level}: expected the channels {sorted(channels)}")
+            for k, v in row.items():
+                if not 0 <= v <= 1:
+                    raise ValueError(f"availability.{level}.{k}: expected a value in [0, 1]")
+        if any(v != 1 for v in self.availability[0].values()):
+            raise ValueError("availability.0: level 0 (normal) must be 1 for every channel")
+        for level in LEVELS[1:]:
+            for k in channels:
+                if self.availability[level][k] > self.availability[level - 1][k]:
+                    raise ValueError(
+                        f"availability.{level}.{k}: expected at most the value at level "
+                        f"{level - 1} ({self.availability[level - 1][k]}): availability "
+                        "must not rise with the crisis level"
+                    )
+        return self
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> AvailabilityTable:
+        """Load an availability table; without ``path``, the default shipped in the package."""
+        return load_config(cls, path, data_path("scenarios", AVAILABILITY_FILE))
+
+    def array(self, channels: tuple[str, ...]) -> np.ndarray:
+        """(4, K) array in the order of ``channels``."""
+        missing = set(channels) - set(self.availability[0])
+        if missing:
+            raise AssessConfigError(
+                f"availability table: key 'availability': missing channels {sorted(missing)}"
+            )
+        return np.array([[self.availability[lv][k] for k in channels] for lv in LEVELS])
+
+
+class Scenario(BaseModel):
+    """A crisis scenario with one partner country (MODEL.md section 7)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    partner: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
+    level: int = Field(ge=0, le=3)
+    availability: dict[str, float] = Field(
+        default_factory=dict, description="overrides of A[level, channel] at this level"
+    )
+    closed_instruments: list[str] = Field(default_factory=list)
+    date: dt.date | None = Field(None, description="crisis date for replay")
+    replay_years: float = Field(2.0, gt=0, description="years after the date for replay")
+    description: str = ""
+
+    @field_validator("availability")
+    @classmethod
+    def _range(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, x in v.items():
+            if not 0 <= x <= 1:
+                raise ValueError(f"{k}: expected a value in [0, 1]")
+        return v
+
+    @classmethod
+    def load(cls, path: str | Path) -> Scenario:
+        """Load a scenario YAML file; :class:`AssessConfigError` names file and key."""
+        return load_config(cls, path, Path(path))
+
+    @classmethod
+    def shipped(cls, name: str) -> Scenario:
+        """A scenario shipped in ``data/scenarios`` by file stem (see :func:`shipped_scenarios`)."""
+        files = shipped_scenarios()
+        if name not in files:
+            raise KeyError(f"unknown scenario {name!r}; shipped: {sorted(files)}")
+        return cls.load(files[name])
+
+    def availability_row(
+        self, table: AvailabilityTable, channels: tuple[str, ...], level: int | None = None
+    ) -> np.ndarray:
+        """A[level, :] (the scenario's level by default); the overrides apply at its level."""
+        lv = self.level if level is None else level
+        row = table.array(channels)[lv].copy()
+        if lv == self.level:
+            for k, v in self.availability.items():
+                if k not in channels:
+                    raise AssessConfigError(
+                        f"scenario {self.name!r}: key 'availability': unknown channel {k!r}; "
+                        f"expected one of {list(channels)}"
+                    )
+                row[channels.index(k)] = v
+        return row
+
+
+def shipped_scenarios() -> dict[str, Path]:
+    """Scenario files shipped in ``data/scenarios`` (file stem -> path), without the table."""
+    folder = data_path("scenarios")
+    return {p.stem: p for p in sorted(folder.glob("*.yaml")) if p.name != AVAILABILITY_FILE}
+
+
+# --- capacity -----------------------------------------------------------------------------
+
+
+def _chosen(table: ChannelTable, nc: np.ndarray, suitability: pd.DataFrame | None) -> np.ndarray:
+    """Recommended framework per region: from the suitability table, else the larger NC."""
+    if suitability is not None:
+        rec = suitability.set_index("region")["recommended"].reindex(table.regions)
+        if rec.isna().any():
+            missing = list(rec.index[rec.isna()][:5])
+            raise ValueError(f"suitability lacks regions of the table, e.g. {missing}")
+        return rec.to_numpy(dtype=object)
+    return np.where(
+        nc[0] > nc[1],
+        "culture_image",
+        np.where(nc[1] > nc[0], "political_plus", np.where(nc[0] > 0, "both", "none")),
+    ).astype(object)
+
+
+def _capacity_arrays(
+    table: ChannelTable,
+    scenario: Scenario,
+    framework_config: FrameworkConfig,
+    suitability: pd.DataFrame | None,
+    availability: AvailabilityTable,
+    level: int | None = None,
+    closed: tuple[str, ...] | None = None,
+):
+    """NC (F, R), contributions (F, R, K), chosen framework (R,), capacity (R,), A row (K,)."""
+    closed = tuple(scenario.closed_instruments) if closed is None else closed
+    b = table.strengths(closed, partner=scenario.partner)
+    a = scenario.availability_row(availability, table.channels, level)
+    w = framework_config.channel_weights(table.channels)
+    contrib = (b * a)[None, :, :] * w[:, None, :]
+    nc = contrib.sum(axis=2)
+    chosen = _chosen(table, nc, suitability)
+    cap = np.where(
+        chosen == "culture_image",
+        nc[0],
+        np.where(chosen == "political_plus", nc[1], nc.max(axis=0)),
+    ).astype(float)
+    return nc, contrib, chosen, cap, a
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Rank 1 = largest; ties share the best rank."""
+    return pd.Series(values).rank(ascending=False, method="min").to_numpy(dtype=int)
+
+
+def capacity(
+    table: ChannelTable,
+    scenario: Scenario,
+    framework_config: FrameworkConfig | None = None,
+    suitability: pd.DataFrame | None = None,
+    *,
+    availability: AvailabilityTable | None = None,
+    p_top: pd.Series | None = None,
+    n_records: int = 3,
+) -> pd.DataFrame:
+    """Regions ranked by normalisation capacity towards the scenario's partner.
+
+    Columns: region, name_en, capacity (0..1), rank (1 = largest), framework (the recommended
+    one: culture_image, political_plus, both, or none without capacity), nc_culture_image,
+    nc_political_plus, ``contrib_<channel>`` (A * B' * w of the framework used; they sum to
+    capacity), p_top (when given), records (the ``n_records`` uids contributing most, ``;``
+    joined). ``attrs``: synthetic, scenario, partner, level.
+    """
+    framework_config = framework_config or FrameworkConfig.load()
+    availability = availability or AvailabilityTable.load()
+    nc, contrib, chosen, cap, a = _capacity_arrays(
+        table, scenario, framework_config, suitability, availability
+    )
+    used = np.where((chosen == "political_plus") | ((chosen == "both") & (nc[1] > nc[0])), 1, 0)
+    per_channel = contrib[used, np.arange(len(cap)), :]
+    frame = pd.DataFrame(
+        {
+            "region": table.regions.to_numpy(),
+            "name_en": table.region_names.reindex(table.regions).to_numpy(),
+            "capacity": cap,
+            "rank": _ranks(cap),
+            "framework": chosen,
+            "nc_culture_image": nc[0],
+            "nc_political_plus": nc[1],
+        }
+    )
+    for j, k in enumerate(table.channels):
+        frame[f"contrib_{k}"] = per_channel[:, j]
+    if p_top is not None:
+        frame["p_top"] = p_top.reindex(table.regions).to_numpy()
+    frame["records"] = _records_behind(table, scenario, a, framework_config, used, n_records)
+    frame = frame.sort_values(["capacity", "region"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+    frame.attrs.update(
+        synthetic=table.synthetic,
+        scenario=scenario.name,
+        partner=scenario.partner,
+        level=scenario.level,
+    )
+    return frame
+
+
+def _records_behind(
+    table: ChannelTable,
+    scenario: Scenario,
+    a: np.ndarray,
+    framework_config: FrameworkConfig,
+    used: np.ndarray,
+    n: int,
+) -> np.ndarray:
+    """The ``n`` records with the largest weighted contribution, per region, ``;``-joined."""
+    rec = table.contributions
+    mask = (rec["partner_country"] == scenario.partner).to_numpy()
+    if scenario.closed_instruments:
+        mask = mask & ~rec["instrument"].isin(scenario.closed_instruments).to_numpy()
+    sub = rec.loc[mask, ["uid", "region", "channel", "weight"]]
+    out = np.full(len(table.regions), "", dtype=object)
+    if sub.empty:
+        return out
+    ri = table.regions.get_indexer(sub["region"].to_numpy())
+    ki = pd.Index(table.channels).get_indexer(sub["channel"].to_numpy())
+    w = framework_config.channel_weights(table.channels)
+    eff = sub["weight"].to_numpy() * a[ki] * w[used[ri], ki]
+    sub = sub.assign(eff=eff, ri=ri)
+    sub = sub[(sub["eff"] > 0).to_numpy()].sort_values(["ri", "eff"], ascending=[True, False])
+    top = sub.groupby("ri", sort=False).head(n).groupby("ri")["uid"].agg(";".join)
+    out[top.index.to_numpy()] = top.to_numpy()
+    return out
+
+
+def p_top(
+    table: ChannelTable,
+    scenario: Scenario,
+    framework_config: FrameworkConfig | None = None,
+    suitability_runs: np.ndarray | None = None,
+    *,
+    k: int = 10,
+    n_runs: int = 1000,
+    availability_noise: float = 0.1,
+    weight_noise: float = 0.25,
+    seed: int = 1,
+    availability: AvailabilityTable | None = None,
+) -> pd.Series:
+    """Probability (0..1) of each region being in the top ``k`` by capacity under uncertainty
+    (see the module docstring); ``suitability_runs`` is (F, R, N) from
+    :func:`~paradiplomacy.assess.frameworks.suitability_runs` (then ``N`` runs). Same seed,
+    same result."""
+    framework_config = framework_config or FrameworkConfig.load()
+    availability = availability or AvailabilityTable.load()
+    if not 0 <= availability_noise <= 1 or not 0 <= weight_noise <= 1:
+        raise ValueError("availability_noise and weight_noise must be in [0, 1]")
+    if k < 1:
+        raise ValueError("k must be >= 1")
+    b = table.strengths(tuple(scenario.closed_instruments), partner=scenario.partner)
+    a = scenario.availability_row(availability, table.channels)
+    w = framework_config.channel_weights(table.channels)
+    R, K = b.shape
+    F = len(FRAMEWORKS)
+    n = suitability_runs.shape[2] if suitability_runs is not None else n_runs
+    rng = np.random.default_rng(seed)
+    a_runs = np.clip(a * (1 + rng.uniform(-availability_noise, availability_noise, (n, K))), 0, 1)
+    w_runs = w[None] * (1 + rng.uniform(-weight_noise, weight_noise, (n, F, K)))
+    w_runs /= np.maximum(w_runs.sum(axis=2, keepdims=True), 1e-300)
+    nc = np.einsum("rk,nk,nfk->frn", b, a_runs, w_runs)
+    if suitability_runs is not None:
+        if suitability_runs.shape[:2] != (F, R):
+            raise ValueError(f"suitability_runs: expected shape ({F}, {R}, runs)")
+        diff = suitability_runs[0] - suitability_runs[1]
+        m = framework_config.margin + 1e-12
+        cap = np.where(diff > m, nc[0], np.where(diff < -m, nc[1], nc.max(axis=0)))
+    else:
+        cap = nc.max(axis=0)
+    if k < R:
+        threshold = -np.partition(-cap, k - 1, axis=0)[k - 1]
+        top = (cap >= threshold[None, :]) & (cap > 0)
+    else:
+        top = cap > 0
+    return pd.Series(top.mean(axis=1), index=table.regions, name=f"p_top{k}")
+
+
+def country_totals(
+    table: ChannelTable,
+    scenario: Scenario,
+    framework_config: FrameworkConfig | None = None,
+    suitability: pd.DataFrame | None = None,
+    *,
+    availability: AvailabilityTable | None = None,
+) -> dict:
+    """Total capacity, resilience (total / total at level 0 with nothing closed; None when
+    that is 0) and redundancy (1 / sum of squared shares; 0 without capacity), with the
+    scenario, the number of regions with capacity and ``synthetic``."""
+    framework_config = framework_config or FrameworkConfig.load()
+    availability = availability or AvailabilityTable.load()
+    *_, cap, _ = _capacity_arrays(table, scenario, framework_config, suitability, availability)
+    *_, cap0, _ = _capacity_arrays(
+        table, scenario, framework_config, suitability, availability, level=0, closed=()
+    )
+    total = float(cap.sum())
+    total0 = float(cap0.sum())
+    shares = cap / total if total > 0 else np.zeros_like(cap)
+    return {
+        "scenario": scenario.name,
+        "partner": scenario.partner,
+        "level": scenario.level,
+        "total": total,
+        "total_level0": total0,
+        "resilience": total / total0 if total0 > 0 else None,
+        "redundancy": float(1 / np.sum(shares**2)) if total > 0 else 0.0,
+        "regions_with_capacity": int((cap > 0).sum()),
+        "synthetic": table.synthetic,
+    }
+
+
+def replay(
+    records: pd.DataFrame,
+    regions: pd.DataFrame,
+    partners: pd.DataFrame,
+    taxonomy: Taxonomy,
+    scenario: Scenario,
+    config: ChannelConfig | None = None,
+    framework_config: FrameworkConfig | None = None,
+    suitability: pd.DataFrame | None = None,
+    *,
+    availability: AvailabilityTable | None = None,
+) -> tuple[pd.DataFrame, float]:
+    """Capacity from the ledger before ``scenario.date`` beside activity recorded after it.
+
+    Returns the frame (region, name_en, capacity, rank, framework, observed, observed_rank,
+    ``after_<channel>`` activity in event-equivalents) and the Spearman rank correlation of
+    capacity and observed (NaN when either is constant).
+    """
+    if scenario.date is None:
+        raise AssessConfigError(f"scenario {scenario.name!r}: key 'date': replay needs a date")
+    config = config if config is not None else ChannelConfig.load()
+    availability = availability or AvailabilityTable.load()
+    before = channel_strengths(
+        records, regions, partners, taxonomy, scenario.date - dt.timedelta(days=1), config
+    )
+    cap = capacity(before, scenario, framework_config, suitability, availability=availability)
+    days = round(scenario.replay_years * DAYS_PER_YEAR)
+    end = scenario.date + dt.timedelta(days=days)
+    after_config = config.model_copy(
+        update={"half_life": float("inf"), "window": (days + 0.5) / DAYS_PER_YEAR, "structural": {}}
+    )
+    after = channel_strengths(records, regions, partners, taxonomy, end, after_config)
+    activity = after.raw(tuple(scenario.closed_instruments), partner=scenario.partner)
+    a = scenario.availability_row(availability, before.channels)
+    observed = np.log1p(activity) @ (a > 0).astype(float)
+    obs = pd.DataFrame(
+        activity, index=after.regions, columns=[f"after_{k}" for k in after.channels]
+    )
+    obs["observed"] = observed
+    frame = cap[["region", "name_en", "capacity", "rank", "framework"]].join(obs, on="region")
+    frame["observed_rank"] = _ranks(frame["observed"].to_numpy())
+    if frame["capacity"].nunique() < 2 or frame["observed"].nunique() < 2:
+        rho = float("nan")
+    else:
+        rho = float(spearmanr(frame["capacity"], frame["observed"]).statistic)
+    frame.attrs.update(cap.attrs, replay_date=scenario.date.isoformat(), replay_end=end.isoformat())
+    return frame, rho
