@@ -159,3 +159,9 @@ def test_subset_keeps_the_order_given():
     assert cat.subset(["pol_visits", "pol_agreements"]).codes == ["pol_visits", "pol_agreements"]
     with pytest.raises(KeyError):
         cat.subset(["nope"])
+
+
+def test_docs_table_lists_every_default_indicator():
+    docs = (Path(__file__).parents[2] / "docs" / "indicators.md").read_text(encoding="utf-8")
+    missing = [code for code in Catalogue.load().codes if f"| `{code}` |" not in docs]
+    assert missing == []

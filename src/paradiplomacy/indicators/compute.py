@@ -70,37 +70,58 @@ def _scoped(regions: pd.DataFrame, scope_codes: Sequence[str] | None) -> pd.Data
     return regions[regions.index.isin(wanted)]
 
 
-def _latest(
-    statistics: pd.DataFrame,
-    name: str,
-    index: pd.Index,
-    target_year: int,
-    max_age: int | None = None,
-    latest: bool = True,
-) -> pd.DataFrame:
-    """Per region of ``index``: ``value``, ``year`` and ``source`` of statistic ``name`` for
-    ``target_year`` or, with ``latest``, the latest year up to it (no older than
-    ``target_year - max_age``). Missing rows are NaN."""
-    empty = pd.DataFrame(
-        {"value": np.nan, "year": np.nan, "source": pd.Series(None, dtype=object)}, index=index
-    )
-    if statistics is None or len(statistics) == 0:
-        return empty
-    st = statistics[statistics["indicator"] == name]
-    years = st["year"].astype(int)
-    keep = (years == target_year) if not latest else (years <= target_year)
-    if latest and max_age is not None:
-        keep &= years >= target_year - max_age
-    st = st[keep & st["region"].isin(index) & st["value"].notna()]
-    if st.empty:
-        return empty
-    st = st.sort_values(["region", "year"], kind="stable")
-    last = st.groupby("region", sort=False).tail(1).set_index("region")
-    out = last[["value", "year", "source"]].reindex(index)
-    out["value"] = out["value"].astype(float)
-    out["year"] = out["year"].astype(float)
-    out["source"] = out["source"].astype(object)
-    return out
+@dataclass(frozen=True)
+class _Stats:
+    """The statistics of the scoped regions as arrays (built once per call)."""
+
+    index: pd.Index
+    pos: np.ndarray  # region position in ``index``
+    year: np.ndarray  # int
+    indicator: np.ndarray  # object
+    value: np.ndarray  # float
+    source: np.ndarray  # object
+
+    @classmethod
+    def of(cls, statistics: pd.DataFrame | None, index: pd.Index) -> _Stats:
+        if statistics is None or len(statistics) == 0:
+            empty = np.zeros(0)
+            return cls(index, empty.astype(np.intp), empty.astype(np.int64), empty, empty, empty)
+        pos = index.get_indexer(statistics["region"].astype(str))
+        value = pd.to_numeric(statistics["value"], errors="coerce").to_numpy(float)
+        keep = (pos >= 0) & ~np.isnan(value)
+        return cls(
+            index=index,
+            pos=pos[keep],
+            year=pd.to_numeric(statistics["year"]).to_numpy(np.int64)[keep],
+            indicator=statistics["indicator"].astype(str).to_numpy(dtype=object)[keep],
+            value=value[keep],
+            source=statistics["source"].astype(str).to_numpy(dtype=object)[keep],
+        )
+
+    def latest(
+        self, name: str, target_year: int, max_age: int | None = None, latest: bool = True
+    ) -> pd.DataFrame:
+        """Per region: ``value``, ``year`` and ``source`` of statistic ``name`` for
+        ``target_year`` or, with ``latest``, the latest year up to it (no older than
+        ``target_year - max_age``). Regions without one get NaN / None."""
+        n = len(self.index)
+        value = np.full(n, np.nan)
+        year = np.full(n, np.nan)
+        source = np.full(n, None, dtype=object)
+        keep = self.indicator == name
+        keep &= (self.year <= target_year) if latest else (self.year == target_year)
+        if latest and max_age is not None:
+            keep &= self.year >= target_year - max_age
+        if keep.any():
+            pos, years = self.pos[keep], self.year[keep]
+            order = np.lexsort((years, pos))  # by region, then year: the last of a region wins
+            pos = pos[order]
+            last = np.append(pos[1:] != pos[:-1], True)
+            at = pos[last]
+            value[at] = self.value[keep][order][last]
+            year[at] = years[order][last]
+            source[at] = self.source[keep][order][last]
+        return pd.DataFrame({"value": value, "year": year, "source": source}, index=self.index)
 
 
 def denominators(
@@ -117,14 +138,18 @@ def denominators(
     or ``registry:population_2021``), for provenance.
     """
     regions = _scoped(regions, scope_codes)
+    return _denominators(_Stats.of(statistics, regions.index), regions, year)
+
+
+def _denominators(stats: _Stats, regions: pd.DataFrame, year: int) -> pd.DataFrame:
     index = regions.index
-    pop = _latest(statistics, POPULATION, index, year)
+    pop = stats.latest(POPULATION, year)
     fallback = pd.to_numeric(regions[REGISTRY_POPULATION], errors="coerce").astype(float)
     use_registry = pop["value"].isna()
     population = pop["value"].where(~use_registry, fallback)
     pop_source = pop["source"].where(~use_registry, f"registry:{REGISTRY_POPULATION}")
     pop_source = pop_source.where(population.notna(), None)
-    grp = _latest(statistics, GRP, index, year)
+    grp = stats.latest(GRP, year)
     out = pd.DataFrame(
         {
             "Population": population.replace(0.0, np.nan),
@@ -306,13 +331,14 @@ def compute_indicators(
     index = regions.index
     statistics = _empty_statistics() if statistics is None else statistics
     encoded = _Encoded.of(records, index, partners)
-    dens = denominators(statistics, regions, year)
+    stats = _Stats.of(statistics, index)
+    dens = _denominators(stats, regions, year)
     columns: dict[str, np.ndarray] = {}
     for ind in catalogue.indicators:
         if isinstance(ind, LedgerIndicator):
             value = encoded.measure(ind, taxonomy, year)
         elif isinstance(ind, StatisticIndicator):
-            value = _statistic(statistics, ind, index, year)["value"].to_numpy(float)
+            value = _statistic(stats, ind, year)["value"].to_numpy(float)
         else:
             value = _structural(ind, regions)
         if ind.per == "capita":
@@ -344,12 +370,8 @@ def _empty_statistics() -> pd.DataFrame:
     )
 
 
-def _statistic(
-    statistics: pd.DataFrame, ind: StatisticIndicator, index: pd.Index, year: int
-) -> pd.DataFrame:
-    return _latest(
-        statistics, ind.statistic, index, year + ind.year_offset, ind.max_age, ind.latest
-    )
+def _statistic(stats: _Stats, ind: StatisticIndicator, year: int) -> pd.DataFrame:
+    return stats.latest(ind.statistic, year + ind.year_offset, ind.max_age, ind.latest)
 
 
 # ---------------------------------------------------------------------------- COINr tables
@@ -535,7 +557,8 @@ def provenance(
     statistics = _empty_statistics() if statistics is None else statistics
     encoded = _Encoded.of(records, index, partners)
     sources = records["source"].astype(str).to_numpy()
-    dens = denominators(statistics, regions, year)
+    stats = _Stats.of(statistics, index)
+    dens = _denominators(stats, regions, year)
     parts: list[pd.DataFrame] = []
     for ind in catalogue.indicators:
         frame = pd.DataFrame(
@@ -552,32 +575,26 @@ def provenance(
         )
         if isinstance(ind, LedgerIndicator):
             m = encoded.mask(ind, taxonomy, year)
-            sub = pd.DataFrame(
-                {
-                    "pos": encoded.pos[m],
-                    "w": encoded.weights(ind, year)[m],
-                    "year": encoded.year[m],
-                    "source": sources[m],
-                }
-            )
-            grouped = sub.groupby("pos")
-            stats = grouped.agg(
-                records=("w", "size"), weight=("w", "sum"), first=("year", "min")
-            ).join(grouped["year"].max().rename("last"))
+            pos, years = encoded.pos[m], encoded.year[m].astype(float)
+            n = len(index)
+            first = np.full(n, np.inf)
+            last = np.full(n, -np.inf)
+            np.minimum.at(first, pos, years)
+            np.maximum.at(last, pos, years)
+            frame["records"] = np.bincount(pos, minlength=n)
+            frame["weight"] = np.bincount(pos, weights=encoded.weights(ind, year)[m], minlength=n)
+            frame["first_year"] = np.where(np.isfinite(first), first, np.nan)
+            frame["last_year"] = np.where(np.isfinite(last), last, np.nan)
             src = (
-                sub.drop_duplicates(["pos", "source"])
+                pd.DataFrame({"pos": pos, "source": sources[m]})
+                .drop_duplicates()
                 .sort_values(["pos", "source"])
                 .groupby("pos")["source"]
                 .agg(" | ".join)
             )
-            at = stats.index.to_numpy()
-            frame.loc[at, "records"] = stats["records"].to_numpy()
-            frame.loc[at, "weight"] = stats["weight"].to_numpy()
-            frame.loc[at, "first_year"] = stats["first"].to_numpy(float)
-            frame.loc[at, "last_year"] = stats["last"].to_numpy(float)
             frame.loc[src.index.to_numpy(), "sources"] = src.to_numpy()
         elif isinstance(ind, StatisticIndicator):
-            found = _statistic(statistics, ind, index, year)
+            found = _statistic(stats, ind, year)
             has = found["value"].notna().to_numpy()
             frame["records"] = has.astype(int)
             frame["weight"] = has.astype(float)

@@ -345,8 +345,8 @@ class Catalogue(BaseModel):
             code = node["code"]
             if code not in self:
                 problems.append(
-                    f"{label}: {where}.code: expected an indicator of {self.source or 'the'} "
-                    f"catalogue, got {code!r}{_hint(code, self.codes)}"
+                    f"{label}: {where}.code: expected an indicator of the catalogue "
+                    f"({self.source or 'indicators'}), got {code!r}{_hint(code, self.codes)}"
                 )
                 return out
             ind = self[code]
