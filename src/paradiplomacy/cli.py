@@ -13,6 +13,8 @@ import typer
 from rich.table import Table as RichTable
 
 from paradiplomacy import __version__
+from paradiplomacy.cli_assess import register as register_assessment
+from paradiplomacy.cli_assess import run_demo_assessment
 from paradiplomacy.cli_index import index_app
 from paradiplomacy.ledger.export import RECORD_COLUMNS, STAT_COLUMNS, export_table, is_synthetic
 from paradiplomacy.ledger.importer import ImportReport, import_file, import_frame
@@ -43,6 +45,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(regions_app, name="regions")
 app.add_typer(index_app, name="index")
+register_assessment(app)
 
 Db = Annotated[
     str | None,
@@ -380,11 +383,13 @@ def demo(
     ] = False,
     db: Db = None,
 ) -> None:
-    """Fill a fresh ledger with SYNTHETIC demo data and summarise it (the main job).
+    """Fill a fresh ledger with SYNTHETIC demo data and run the main job on it.
 
-    Writes `summary_by_region.csv`, `summary_by_instrument.csv`, `summary_by_partner.csv` and
-    `summary_by_year.csv` to OUT and prints them. All of it is synthetic: every record's source
-    is `synthetic:<generator version>`.
+    Writes the ledger summaries (`summary_by_*.csv`) to OUT, then the assessment (indices with
+    1,000 uncertainty runs, classes, channels) to OUT/assessment and three shipped crisis
+    scenarios (a rupture with the United States, sanctions with Germany, tension with Japan) to
+    OUT/scenarios/NAME. All of it is synthetic: every record's source is
+    `synthetic:<generator version>` and every output says so.
     """
     from paradiplomacy.ledger.synthetic import generate
 
@@ -421,6 +426,7 @@ def demo(
                 raise typer.Exit(1)
             console.print(report.summary(), highlight=False)
     _summarise(store, out)
+    run_demo_assessment(store, out)
 
 
 def _summarise(store: Store, out: Path) -> None:

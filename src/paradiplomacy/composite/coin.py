@@ -14,6 +14,7 @@ import platform
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -285,6 +286,10 @@ class Coin:
         Missing (NaN) when the weights cannot be normalised within groups, e.g. PCA loadings of
         mixed sign.
         """
+        return self._effective_weights.copy()
+
+    @cached_property
+    def _effective_weights(self) -> pd.Series:
         try:
             return wts.effective_weights(self.weights, self.framework.index_meta)
         except CompositeError:

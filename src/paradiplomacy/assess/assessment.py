@@ -1,0 +1,631 @@
+"""The assessment as one object: indicators, the two indices with their uncertainty, the class of
+every region, the channels to every partner, and scenarios on demand (MODEL.md sections 3-7).
+
+:meth:`Assessment.build` (or :meth:`Assessment.from_store`) runs the whole chain once:
+
+1. indicators for the assessment year from the ledger, statistics and registry
+   (:mod:`paradiplomacy.indicators`);
+2. the International Activity Index (IAI) and the Soft Power Potential Index (SPPI) with the
+   composite engine, each with its uncertainty analysis (1,000 seeded runs by default), and the
+   IAI political-institutional pillar's runs for the political-plus framework;
+3. the profile and class of every region with level probabilities and explanations;
+4. channel strengths B(r, c, k) to every partner and the resilience of ties.
+
+:meth:`Assessment.scenario` then answers a crisis scenario for one partner in milliseconds.
+Everything records the configuration files and versions that made it, and whether the data are
+synthetic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import platform
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..composite.coin import Coin
+from ..composite.uncertainty import AnalysisResult, analyse
+from ..indicators.compute import (
+    compute_indicators,
+    data_origin,
+    denominators,
+    indicator_tables,
+    provenance,
+)
+from ..indicators.definitions import Catalogue
+from ..ledger.taxonomy import Taxonomy
+from ..registry import RegionRegistry
+from ..registry.partners import PartnerRegistry
+from ..resources import data_path
+from . import classification as levels
+from .channels import ChannelConfig, ChannelTable, channel_strengths
+from .explain import explain_class, indicator_contributions
+from .frameworks import FrameworkConfig, resilience, suitability, suitability_runs
+from .indices import analyse_index, build_index, load_index_config
+from .profile import profile as region_profile
+from .scenarios import AvailabilityTable, Scenario, capacity, country_totals, p_top, replay
+
+POLITICAL_PILLAR = "IAI_Pol"
+"""The IAI pillar that the political-plus framework uses (MODEL.md section 6)."""
+
+CONFIG_FILES = {
+    "indicators": "indicators.yaml",
+    "iai": "indices/iai.yaml",
+    "sppi": "indices/sppi.yaml",
+    "classification": "assess/classification.yaml",
+    "channels": "assess/channels.yaml",
+    "frameworks": "assess/frameworks.yaml",
+    "availability": "scenarios/availability.yaml",
+}
+"""Configuration files by role, relative to the package data or to a ``--config`` directory."""
+
+
+def config_paths(config_dir: str | Path | None = None) -> dict[str, Path]:
+    """The configuration file for each role: from ``config_dir`` when it has it, else shipped."""
+    paths = {}
+    for role, relative in CONFIG_FILES.items():
+        own = Path(config_dir) / relative if config_dir else None
+        if own is not None and own.exists():
+            paths[role] = own
+        else:
+            paths[role] = data_path(relative)
+    if config_dir is not None and not Path(config_dir).is_dir():
+        raise FileNotFoundError(f"--config: {config_dir} is not a directory")
+    return paths
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """A scenario's answer: regions by capacity and the country totals."""
+
+    scenario: Scenario
+    capacity: pd.DataFrame
+    summary: dict[str, Any]
+
+
+@dataclass
+class Assessment:
+    """The built assessment (see the module docstring). Build with :meth:`build`."""
+
+    year: int
+    scope: str
+    seed: int
+    runs: int
+    regions: pd.DataFrame
+    partners: pd.DataFrame
+    taxonomy: Taxonomy
+    records: pd.DataFrame
+    statistics: pd.DataFrame
+    indicators: pd.DataFrame
+    idata: pd.DataFrame
+    imeta: pd.DataFrame
+    configs: dict[str, Any]
+    coins: dict[str, Coin]
+    uncertainty: dict[str, AnalysisResult]
+    profile: pd.DataFrame
+    classes: pd.DataFrame
+    edges: np.ndarray
+    channels: ChannelTable
+    resilience: pd.DataFrame
+    origin: str
+    paths: dict[str, Path]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    # --- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def from_store(cls, store: Any, **kwargs: Any) -> Assessment:
+        """Build from a :class:`~paradiplomacy.ledger.store.Store` (its registries and ledger)."""
+        return cls.build(
+            store.records(),
+            store.statistics(),
+            store.regions,
+            store.partners,
+            store.taxonomy,
+            **kwargs,
+        )
+
+    @classmethod
+    def build(
+        cls,
+        records: pd.DataFrame,
+        statistics: pd.DataFrame | None,
+        regions: RegionRegistry,
+        partners: PartnerRegistry,
+        taxonomy: Taxonomy,
+        *,
+        year: int | None = None,
+        scope: str | None = None,
+        config_dir: str | Path | None = None,
+        runs: int | None = None,
+        seed: int | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> Assessment:
+        """Run the whole assessment; see the module docstring.
+
+        Args:
+            records, statistics: the ledger (``Store.records()``, ``Store.statistics()``).
+            regions, partners, taxonomy: the registries and the instrument taxonomy.
+            year: the assessment year (default: the latest year with records).
+            scope: the region scope (default: the registry's default scope).
+            config_dir: a directory whose files replace the shipped configuration files of
+                the same relative names (:data:`CONFIG_FILES`).
+            runs, seed: uncertainty runs and seed (default: those of each index's configuration).
+            progress: called with the name of each stage as it starts.
+        """
+        step = progress or (lambda _name: None)
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[name] = round(now - clock, 4)
+            clock = now
+
+        paths = config_paths(config_dir)
+        scope = scope or regions.default_scope
+        region_frame = regions.to_frame(scope)
+        partner_frame = partners.to_frame()
+        statistics = statistics if statistics is not None else pd.DataFrame()
+        if year is None:
+            if records.empty:
+                raise ValueError("the ledger has no records: give the assessment year")
+            year = int(records["year"].max())
+        codes = list(region_frame["code"])
+
+        step("indicators")
+        catalogue = Catalogue.load(paths["indicators"], taxonomy=taxonomy)
+        index_configs = {
+            "IAI": load_index_config(paths["iai"], catalogue),
+            "SPPI": load_index_config(paths["sppi"], catalogue),
+        }
+        values = compute_indicators(
+            records, statistics, region_frame, partner_frame, taxonomy, year, catalogue, codes
+        )
+        denoms = denominators(statistics, region_frame, year, codes)
+        idata, imeta = indicator_tables(
+            values,
+            region_frame,
+            catalogue,
+            [c.resolved_hierarchy for c in index_configs.values()],
+            denoms,
+        )
+        lap("indicators")
+
+        step("indices")
+        coins: dict[str, Coin] = {}
+        results: dict[str, AnalysisResult] = {}
+        for code, config in index_configs.items():
+            coins[code] = build_index(config, idata)
+            results[code] = analyse_index(config, coins[code], runs=runs, seed=seed)
+        iai_config = index_configs["IAI"]
+        results[POLITICAL_PILLAR] = analyse(
+            coins["IAI"],
+            iai_config.spec,
+            n=iai_config.runs if runs is None else runs,
+            kind="ua",
+            seed=iai_config.seed if seed is None else seed,
+            target=POLITICAL_PILLAR,
+        )
+        lap("indices")
+
+        step("classification")
+        class_config = levels.load_config(paths["classification"])
+        prof = region_profile(
+            records, region_frame, partner_frame, taxonomy, year, class_config.profile
+        )
+        iai_nominal = coins["IAI"].scores("IAI").reindex(codes)
+        edges = levels.cut_points(iai_nominal.to_numpy(), class_config)
+        classes = levels.classify(iai_nominal, results["IAI"].scores, prof, class_config, edges)
+        lap("classification")
+
+        step("channels")
+        as_of = dt.date(year, 12, 31)
+        channel_config = ChannelConfig.load(paths["channels"])
+        framework_config = FrameworkConfig.load(paths["frameworks"])
+        table = channel_strengths(
+            records, region_frame, partner_frame, taxonomy, as_of, channel_config
+        )
+        res = resilience(records, table, framework_config, as_of, channel_config)
+        lap("channels")
+
+        configs = {
+            "classification": class_config,
+            "channels": channel_config,
+            "frameworks": framework_config,
+            "availability": AvailabilityTable.load(paths["availability"]),
+            "indices": index_configs,
+            "catalogue": catalogue,
+        }
+        return cls(
+            year=year,
+            scope=scope,
+            seed=int(iai_config.seed if seed is None else seed),
+            runs=int(results["IAI"].scores.shape[1]),
+            regions=region_frame.set_index("code", drop=False),
+            partners=partner_frame,
+            taxonomy=taxonomy,
+            records=records,
+            statistics=statistics,
+            indicators=values,
+            idata=idata,
+            imeta=imeta,
+            configs=configs,
+            coins=coins,
+            uncertainty=results,
+            profile=prof,
+            classes=classes,
+            edges=np.asarray(edges, dtype=float),
+            channels=table,
+            resilience=res,
+            origin=data_origin(records, statistics),
+            paths=paths,
+            timings=timings,
+        )
+
+    # --- results -----------------------------------------------------------------------------
+
+    @property
+    def synthetic(self) -> bool:
+        """True when any of the data behind the assessment is synthetic."""
+        return "synthetic" in self.origin
+
+    def _rank_stats(self, code: str) -> pd.DataFrame:
+        return self.uncertainty[code].rank_stats.set_index("uCode")
+
+    def regions_table(self) -> pd.DataFrame:
+        """One row per region: indices with ranks and rank intervals, class and profile.
+
+        Columns: code, name_en, name_ru, iai, iai_rank, iai_rank_q5, iai_rank_q95, sppi,
+        sppi_rank, level, level_name, p_level_1..p_level_k, balance, orientation,
+        structural_type, data (synthetic or real). Ranks: 1 = highest score; q5/q95 from the
+        uncertainty runs.
+        """
+        codes = list(self.regions["code"])
+        iai = self.coins["IAI"]
+        sppi = self.coins["SPPI"]
+        iai_stats = self._rank_stats("IAI").reindex(codes)
+        sppi_stats = self._rank_stats("SPPI").reindex(codes)
+        classes = self.classes.set_index("code").reindex(codes)
+        prof = self.profile.set_index("code").reindex(codes)
+        table = pd.DataFrame(
+            {
+                "code": codes,
+                "name_en": self.regions["name_en"].to_numpy(),
+                "name_ru": self.regions["name_ru"].to_numpy(),
+                "iai": iai.scores("IAI").reindex(codes).to_numpy(),
+                "iai_rank": iai.ranks("IAI").reindex(codes).to_numpy(),
+                "iai_rank_q5": iai_stats["q5"].to_numpy(),
+                "iai_rank_q95": iai_stats["q95"].to_numpy(),
+                "sppi": sppi.scores("SPPI").reindex(codes).to_numpy(),
+                "sppi_rank": sppi.ranks("SPPI").reindex(codes).to_numpy(),
+                "sppi_rank_q5": sppi_stats["q5"].to_numpy(),
+                "sppi_rank_q95": sppi_stats["q95"].to_numpy(),
+                "level": classes["level"].to_numpy(),
+                "level_name": classes["level_name"].to_numpy(),
+            }
+        )
+        for column in self.configs["classification"].probability_columns:
+            table[column] = classes[column].to_numpy()
+        table["balance"] = prof["balance"].to_numpy()
+        table["orientation"] = prof["orientation"].to_numpy()
+        table["structural_type"] = prof["structural_type"].to_numpy()
+        table["data"] = "synthetic" if self.synthetic else self.origin
+        return table.sort_values(["iai_rank", "code"], kind="mergesort").reset_index(drop=True)
+
+    def explain(self, code: str, top_n: int = 5) -> dict[str, Any]:
+        """Why region ``code`` has its class: the indicators and records behind it."""
+        row = self._classes_by_code.loc[code]
+        contributions = indicator_contributions(self.coins["IAI"], code)
+        records = self._records_by_region.get(code, self.records.iloc[:0])
+        return explain_class(code, row, contributions, records, top_n=top_n)
+
+    @cached_property
+    def _classes_by_code(self) -> pd.DataFrame:
+        return self.classes.set_index("code")
+
+    @cached_property
+    def _records_by_region(self) -> dict[str, pd.DataFrame]:
+        return {str(k): v for k, v in self.records.groupby("region", sort=False)}
+
+    def partner_view(self, partner: str) -> pd.DataFrame:
+        """The regions that carry relations with ``partner``, and through which channels."""
+        return self.channels.partner_view(self._partner(partner))
+
+    def region_view(self, region: str) -> pd.DataFrame:
+        """The partners of ``region`` and the channels to each."""
+        return self.channels.region_view(region)
+
+    def _partner(self, partner: str) -> str:
+        code = partner.strip().upper()
+        if code not in self.partners.index:
+            raise KeyError(f"unknown partner country {partner!r}; expected an ISO alpha-2 code")
+        return code
+
+    def _suitability(self, partner: str) -> tuple[pd.DataFrame, np.ndarray]:
+        codes = list(self.regions["code"])
+        sppi = self.coins["SPPI"].scores("SPPI").reindex(codes)
+        political = self.coins["IAI"].scores(POLITICAL_PILLAR).reindex(codes)
+        ties = self.resilience[partner].reindex(codes) if partner in self.resilience else None
+        ties = ties if ties is not None else pd.Series(0.0, index=codes)
+        config = self.configs["frameworks"]
+        nominal = suitability(self.channels, partner, sppi, political, ties, config)
+        runs = suitability_runs(
+            self.channels,
+            partner,
+            self.uncertainty["SPPI"].scores.reindex(codes),
+            self.uncertainty[POLITICAL_PILLAR].scores.reindex(codes),
+            ties,
+            config,
+        )
+        return nominal, runs
+
+    def scenario(
+        self,
+        partner: str | None = None,
+        level: int | None = None,
+        scenario: Scenario | str | Path | None = None,
+        closed_instruments: tuple[str, ...] = (),
+        top: int = 10,
+    ) -> ScenarioResult:
+        """Regions ranked by normalisation capacity towards a partner at a crisis level.
+
+        Give ``partner`` and ``level``, or a :class:`Scenario` (or its YAML file, or the name
+        of a shipped one); ``partner``/``level`` then override the file's.
+        """
+        if scenario is None:
+            if partner is None or level is None:
+                raise ValueError("a scenario needs a partner and a crisis level (0-3)")
+            scenario = Scenario(
+                name=f"{partner.upper()} level {level}", partner=partner, level=level
+            )
+        elif not isinstance(scenario, Scenario):
+            path = Path(scenario)
+            scenario = Scenario.load(path) if path.exists() else Scenario.shipped(str(scenario))
+        updates: dict[str, Any] = {}
+        if partner is not None:
+            updates["partner"] = self._partner(partner)
+        if level is not None:
+            updates["level"] = level
+        if closed_instruments:
+            updates["closed_instruments"] = tuple(
+                dict.fromkeys([*scenario.closed_instruments, *closed_instruments])
+            )
+        if updates:
+            scenario = Scenario.model_validate({**scenario.model_dump(), **updates})
+        code = self._partner(scenario.partner)
+        nominal, runs = self._suitability(code)
+        config = self.configs["frameworks"]
+        availability = self.configs["availability"]
+        probabilities = p_top(
+            self.channels,
+            scenario,
+            config,
+            runs,
+            k=top,
+            seed=self.seed,
+            availability=availability,
+        )
+        table = capacity(
+            self.channels,
+            scenario,
+            config,
+            nominal,
+            availability=availability,
+            p_top=probabilities,
+        )
+        table = table.rename(columns={"region": "code", "p_top": f"p_top{top}"})
+        summary = country_totals(
+            self.channels, scenario, config, nominal, availability=availability
+        )
+        summary = {
+            **summary,
+            "partner": code,
+            "partner_name": self.partners.loc[code, "name_en"],
+            "level": scenario.level,
+            "scenario": scenario.name,
+            "closed_instruments": list(scenario.closed_instruments),
+            "assessment_year": self.year,
+            "synthetic": self.synthetic,
+        }
+        return ScenarioResult(scenario, table, summary)
+
+    def replay(self, scenario: Scenario | str | Path) -> tuple[pd.DataFrame, float]:
+        """Capacity before the scenario's date beside activity recorded after it (section 7)."""
+        if not isinstance(scenario, Scenario):
+            path = Path(scenario)
+            scenario = Scenario.load(path) if path.exists() else Scenario.shipped(str(scenario))
+        if scenario.date is None:
+            raise ValueError(f"scenario {scenario.name!r} has no date to replay")
+        return replay(
+            self.records,
+            self.regions.reset_index(drop=True),
+            self.partners,
+            self.taxonomy,
+            scenario,
+            self.configs["channels"],
+            self.configs["frameworks"],
+            availability=self.configs["availability"],
+        )
+
+    # --- provenance and output ---------------------------------------------------------------
+
+    def versions(self) -> dict[str, str]:
+        import scipy
+
+        return {
+            "paradiplomacy": __version__,
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "pandas": pd.__version__,
+            "scipy": scipy.__version__,
+        }
+
+    def provenance(self) -> dict[str, Any]:
+        """Sources and counts of the records and statistics behind the numbers."""
+        records = self.records
+        year_window = records[records["year"] <= self.year]
+        by_source = year_window.groupby("source").size().sort_values(ascending=False)
+        stats = self.statistics
+        stats_by_source = (
+            stats.groupby("source").size().sort_values(ascending=False)
+            if len(stats)
+            else pd.Series(dtype=int)
+        )
+        return {
+            "data": self.origin,
+            "records": len(records),
+            "records_up_to_year": len(year_window),
+            "record_sources": {str(k): int(v) for k, v in by_source.head(50).items()},
+            "statistics": len(stats),
+            "statistic_sources": {str(k): int(v) for k, v in stats_by_source.head(50).items()},
+        }
+
+    def indicator_provenance(self) -> pd.DataFrame:
+        """Per region and indicator: the records and sources behind the value."""
+        return provenance(
+            self.records,
+            self.statistics,
+            self.regions.reset_index(drop=True),
+            self.partners,
+            self.taxonomy,
+            self.year,
+            self.configs["catalogue"],
+            list(self.regions["code"]),
+        )
+
+    def configuration(self) -> dict[str, Any]:
+        """The configuration files used (path and SHA-256 prefix) and the main parameters."""
+        return {
+            "files": {
+                role: {"path": str(path), "sha256": _digest(path)}
+                for role, path in self.paths.items()
+            },
+            "year": self.year,
+            "scope": self.scope,
+            "runs": self.runs,
+            "seed": self.seed,
+            "cut_points": [float(e) for e in self.edges],
+            "pipelines": {k: c.pipeline for k, c in self.configs["indices"].items()},
+            "uncertainty": {k: c.uncertainty for k, c in self.configs["indices"].items()},
+        }
+
+    def to_dict(self, explanations: bool = True) -> dict[str, Any]:
+        """Everything, JSON-ready: regions, classes with explanations, configuration, versions."""
+        regions = self.regions_table()
+        out: dict[str, Any] = {
+            "title": "Assessment of the international activity of regions",
+            "synthetic": self.synthetic,
+            "notice": (
+                "SYNTHETIC DATA: these numbers are made from invented demo data, not evidence."
+                if self.synthetic
+                else ""
+            ),
+            "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "configuration": self.configuration(),
+            "versions": self.versions(),
+            "provenance": self.provenance(),
+            "timings_s": self.timings,
+            "regions": _records(regions),
+            "indicators": _records(self.indicators.reset_index(names="code")),
+        }
+        if explanations:
+            out["explanations"] = {code: self.explain(code) for code in regions["code"]}
+        return out
+
+    def write(self, out: str | Path) -> list[Path]:
+        """Write ``regions.csv``, ``assessment.json``, ``indicators.csv`` and
+        ``indicators_iMeta.csv``, ``channels.csv`` (non-zero strengths) and
+        ``indicator_provenance.csv`` into ``out``."""
+        import json
+
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        regions = self.regions_table()
+        path = folder / "regions.csv"
+        _with_banner(regions, self.synthetic).to_csv(path, index=False)
+        paths.append(path)
+        path = folder / "assessment.json"
+        path.write_text(
+            json.dumps(self.to_dict(), ensure_ascii=False, indent=1, default=_json_default),
+            encoding="utf-8",
+        )
+        paths.append(path)
+        path = folder / "indicators.csv"
+        self.idata.to_csv(path, index=False)
+        paths.append(path)
+        path = folder / "indicators_iMeta.csv"
+        self.imeta.to_csv(path, index=False)
+        paths.append(path)
+        channels = self.channels.to_frame()
+        channels = channels[channels["strength"] > 0]
+        path = folder / "channels.csv"
+        _with_banner(channels, self.synthetic).to_csv(path, index=False)
+        paths.append(path)
+        path = folder / "indicator_provenance.csv"
+        self.indicator_provenance().to_csv(path, index=False)
+        paths.append(path)
+        return paths
+
+
+def write_scenario(result: ScenarioResult, out: str | Path) -> list[Path]:
+    """Write ``capacity.csv`` and ``summary.json`` of a scenario into ``out``."""
+    import json
+
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "capacity.csv"
+    _with_banner(result.capacity, bool(result.summary.get("synthetic"))).to_csv(path, index=False)
+    summary = folder / "summary.json"
+    summary.write_text(
+        json.dumps(result.summary, ensure_ascii=False, indent=1, default=_json_default),
+        encoding="utf-8",
+    )
+    return [path, summary]
+
+
+def _with_banner(table: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
+    """Add a ``data`` column saying "synthetic" to every row when the data are synthetic."""
+    if not synthetic or "data" in table.columns:
+        return table
+    return table.assign(data="synthetic")
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    clean = frame.astype(object).where(frame.notna(), None)
+    return clean.to_dict(orient="records")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return dict(value)
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if isinstance(value, Path):
+        return str(value)
+    return str(value)

@@ -1,0 +1,276 @@
+"""``paradiplomacy indicators``, ``assess`` and ``scenario``: the assessment from the ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table as RichTable
+
+from paradiplomacy.assess.assessment import Assessment, ScenarioResult, write_scenario
+from paradiplomacy.ledger.store import ENV_VAR, Store
+from paradiplomacy.terminal import console, errors, fail, progress_bar
+
+Db = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar=ENV_VAR,
+        show_envvar=True,
+        help="Database: an SQLAlchemy URL or an SQLite file path [default: ./paradiplomacy.sqlite]",
+    ),
+]
+Year = Annotated[
+    int | None, typer.Option("--year", help="Assessment year [default: the latest in the ledger]")
+]
+Scope = Annotated[
+    str | None, typer.Option("--scope", help="Region scope [default: the registry's default]")
+]
+ConfigDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        exists=True,
+        file_okay=False,
+        help="Directory whose files replace the shipped configuration of the same names "
+        "(indicators.yaml, indices/iai.yaml, indices/sppi.yaml, assess/*.yaml, "
+        "scenarios/availability.yaml)",
+    ),
+]
+Runs = Annotated[int | None, typer.Option("--runs", min=3, help="Uncertainty runs [default: 1000]")]
+Seed = Annotated[int | None, typer.Option("--seed", help="Random seed [default: 1]")]
+Out = Annotated[Path, typer.Option("--out", file_okay=False, help="Output directory")]
+
+BANNER = "SYNTHETIC DATA: these results are made from invented demo data, not evidence."
+
+
+def _assessment(
+    db: str | None,
+    year: int | None,
+    scope: str | None,
+    config: Path | None,
+    runs: int | None,
+    seed: int | None,
+) -> Assessment:
+    store = Store(db)
+    if not store.is_initialised():
+        fail(f"{store!r} has no ledger yet; run `paradiplomacy init` and import data, or `demo`")
+    counts = store.counts()
+    if not counts.get("records"):
+        fail("the ledger has no activity records; import some first (paradiplomacy import records)")
+    with progress_bar() as bar:
+        task = bar.add_task("assessment", total=4)
+
+        def step(name: str) -> None:
+            bar.update(task, description=name, advance=0 if name == "indicators" else 1)
+
+        try:
+            return Assessment.from_store(
+                store,
+                year=year,
+                scope=scope,
+                config_dir=config,
+                runs=runs,
+                seed=seed,
+                progress=step,
+            )
+        except (ValueError, KeyError, FileNotFoundError) as exc:
+            fail(str(exc))
+    raise AssertionError("unreachable")
+
+
+def _print(frame: pd.DataFrame, title: str, limit: int = 15) -> None:
+    table = RichTable(title=title, title_justify="left", header_style="bold")
+    for column in frame.columns:
+        table.add_column(str(column), overflow="fold")
+    for values in frame.head(limit).itertuples(index=False):
+        cells = []
+        for v in values:
+            if isinstance(v, float):
+                cells.append("" if pd.isna(v) else f"{v:.3g}")
+            else:
+                cells.append("" if pd.isna(v) else str(v))
+        table.add_row(*cells)
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the assessment commands to ``app``."""
+    app.command("indicators")(indicators)
+    app.command("assess")(assess)
+    app.command("scenario")(scenario)
+
+
+def indicators(
+    out: Annotated[Path, typer.Option("--out", dir_okay=False, help="iData CSV file to write")],
+    year: Year = None,
+    scope: Scope = None,
+    config: ConfigDir = None,
+    db: Db = None,
+) -> None:
+    """Write the region-by-indicator table (COINr iData) and its iMeta (`<name>_iMeta.csv`)."""
+    assessment = _assessment(db, year, scope, config, 3, None)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    assessment.idata.to_csv(out, index=False)
+    meta = out.with_name(f"{out.stem}_iMeta.csv")
+    assessment.imeta.to_csv(meta, index=False)
+    if assessment.synthetic:
+        errors.print(BANNER, style="yellow")
+    console.print(
+        f"wrote {out} ({len(assessment.idata)} regions x {len(assessment.indicators.columns)} "
+        f"indicators, year {assessment.year}) and {meta}",
+        highlight=False,
+    )
+
+
+def assess(
+    out: Out,
+    year: Year = None,
+    scope: Scope = None,
+    config: ConfigDir = None,
+    runs: Runs = None,
+    seed: Seed = None,
+    db: Db = None,
+) -> None:
+    """Run the assessment: indices with uncertainty, classes, channels.
+
+    Writes `regions.csv` (code, names, iai with rank and q5-q95 rank interval, sppi, level with
+    its probabilities, balance, orientation, structural type), `assessment.json` (everything,
+    with configuration and versions), `indicators.csv` and its iMeta, `channels.csv` and
+    `indicator_provenance.csv`.
+    """
+    assessment = _assessment(db, year, scope, config, runs, seed)
+    paths = assessment.write(out)
+    _report_assessment(assessment, paths)
+
+
+def _report_assessment(assessment: Assessment, paths: list[Path]) -> None:
+    if assessment.synthetic:
+        errors.print(BANNER, style="yellow")
+    table = assessment.regions_table()
+    p_columns = assessment.configs["classification"].probability_columns
+    p_level = table[p_columns].to_numpy()[range(len(table)), table["level"].astype(int) - 1]
+    view = pd.DataFrame(
+        {
+            "code": table["code"],
+            "IAI": table["iai"].round(1),
+            "rank [q5-q95]": [
+                f"{r:.0f} [{a:.0f}-{b:.0f}]"
+                for r, a, b in zip(
+                    table["iai_rank"], table["iai_rank_q5"], table["iai_rank_q95"], strict=True
+                )
+            ],
+            "level": table["level_name"],
+            "p(level)": p_level.round(2),
+            "SPPI rank": table["sppi_rank"].astype(int),
+            "orientation": table["orientation"],
+        }
+    )
+    title = (
+        f"Regions by International Activity Index, {assessment.year} "
+        f"({assessment.runs} uncertainty runs, seed {assessment.seed})"
+    )
+    if assessment.synthetic:
+        title += " - SYNTHETIC DATA"
+    _print(view, title)
+    counts = table["level_name"].value_counts()
+    console.print(
+        "levels: "
+        + ", ".join(f"{name} {counts.get(name, 0)}" for name in table["level_name"].unique()),
+        highlight=False,
+    )
+    for path in paths:
+        console.print(f"wrote {path}", highlight=False)
+
+
+def scenario(
+    out: Out,
+    partner: Annotated[
+        str | None, typer.Option("--partner", help="Partner country, ISO alpha-2 (e.g. DE)")
+    ] = None,
+    level: Annotated[
+        int | None,
+        typer.Option(
+            "--level",
+            min=0,
+            max=3,
+            help="Crisis level: 0 normal, 1 tension, "
+            "2 sanctions or partial freeze, 3 rupture of official contacts",
+        ),
+    ] = None,
+    scenario_file: Annotated[
+        str | None,
+        typer.Option("--scenario", help="Scenario YAML file, or the name of a shipped one"),
+    ] = None,
+    close: Annotated[
+        list[str] | None, typer.Option("--close", help="Close an instrument (repeatable)")
+    ] = None,
+    year: Year = None,
+    scope: Scope = None,
+    config: ConfigDir = None,
+    runs: Runs = None,
+    seed: Seed = None,
+    db: Db = None,
+) -> None:
+    """Regions ranked by normalisation capacity towards a partner at a crisis level.
+
+    Writes `capacity.csv` (code, capacity, rank, framework, p_top10, per-channel contributions,
+    records) and `summary.json` (total, resilience, redundancy). A scenario with a date is also
+    replayed: `replay.csv` sets capacity before the date beside activity after it.
+    """
+    if scenario_file is None and (partner is None or level is None):
+        fail("give --partner and --level, or --scenario", 2)
+    assessment = _assessment(db, year, scope, config, runs, seed)
+    try:
+        result = assessment.scenario(
+            partner, level, scenario_file, closed_instruments=tuple(close or ())
+        )
+    except (ValueError, KeyError, FileNotFoundError) as exc:
+        fail(str(exc))
+    paths = write_scenario(result, out)
+    _report_scenario(result, paths)
+    if result.scenario.date is not None:
+        frame, rho = assessment.replay(result.scenario)
+        path = out / "replay.csv"
+        frame.to_csv(path, index=False)
+        console.print(
+            f"replay from {result.scenario.date}: Spearman rank correlation of capacity before "
+            f"and activity after = {rho:.3f}; wrote {path}",
+            highlight=False,
+        )
+
+
+def _report_scenario(result: ScenarioResult, paths: list[Path]) -> None:
+    s = result.summary
+    if s.get("synthetic"):
+        errors.print(BANNER, style="yellow")
+    columns = ["code", "name_en", "capacity", "rank", "framework", "p_top10"]
+    title = f"Normalisation capacity towards {s['partner_name']} at crisis level {s['level']}"
+    if s.get("synthetic"):
+        title += " - SYNTHETIC DATA"
+    _print(result.capacity[[c for c in columns if c in result.capacity.columns]], title, 10)
+    resilience = s.get("resilience")
+    console.print(
+        f"country total {s['total']:.3f}; resilience "
+        f"{'n/a' if resilience is None else f'{resilience:.3f}'}; redundancy "
+        f"{s['redundancy']:.1f} regions",
+        highlight=False,
+    )
+    for path in paths:
+        console.print(f"wrote {path}", highlight=False)
+
+
+DEMO_SCENARIOS = ("rupture_us", "sanctions_de", "tension_jp")
+"""The shipped scenarios that ``paradiplomacy demo`` runs (data/scenarios/*.yaml)."""
+
+
+def run_demo_assessment(store: Store, out: Path) -> None:
+    """The demo's main job after the ledger summary: the assessment and three scenarios."""
+    console.print("Running the assessment (indices with 1,000 uncertainty runs) ...")
+    assessment = Assessment.from_store(store)
+    _report_assessment(assessment, assessment.write(out / "assessment"))
+    for name in DEMO_SCENARIOS:
+        result = assessment.scenario(scenario=name)
+        _report_scenario(result, write_scenario(result, out / "scenarios" / name))
