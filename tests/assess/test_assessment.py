@@ -47,7 +47,7 @@ def assessment(demo_db: str) -> Assessment:
 
 def test_regions_table(assessment):
     table = assessment.regions_table()
-    assert REGION_COLUMNS == [c for c in table.columns if c in REGION_COLUMNS]
+    assert [c for c in table.columns if c in REGION_COLUMNS] == REGION_COLUMNS
     assert len(table) == 85 and table["code"].is_unique
     probs = table[["p_level_1", "p_level_2", "p_level_3", "p_level_4"]]
     np.testing.assert_allclose(probs.sum(axis=1), 1.0)
@@ -134,7 +134,7 @@ def test_cli_assess_scenario_and_indicators(demo_db, tmp_path):
     )
     assert result.exit_code == 0, result.output
     regions = pd.read_csv(tmp_path / "a" / "regions.csv")
-    assert REGION_COLUMNS == [c for c in regions.columns if c in REGION_COLUMNS]
+    assert [c for c in regions.columns if c in REGION_COLUMNS] == REGION_COLUMNS
     data = json.loads((tmp_path / "a" / "assessment.json").read_text())
     assert data["synthetic"] is True and "SYNTHETIC" in data["notice"]
     assert data["configuration"]["runs"] == 20
