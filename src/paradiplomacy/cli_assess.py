@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -101,6 +102,7 @@ def register(app: typer.Typer) -> None:
     app.command("indicators")(indicators)
     app.command("assess")(assess)
     app.command("scenario")(scenario)
+    app.command("channels")(channels)
 
 
 def indicators(
@@ -240,6 +242,47 @@ def scenario(
             f"and activity after = {rho:.3f}; wrote {path}",
             highlight=False,
         )
+
+
+def channels(
+    partner: Annotated[
+        str | None, typer.Option("--partner", help="Which regions carry relations with it")
+    ] = None,
+    region: Annotated[str | None, typer.Option("--region", help="Its partners")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Rows shown as a table")] = 20,
+    year: Year = None,
+    scope: Scope = None,
+    config: ConfigDir = None,
+    db: Db = None,
+) -> None:
+    """Channel strengths B(r, c, k): the regions behind a partner, or a region's partners."""
+    if (partner is None) == (region is None):
+        fail("give exactly one of --partner or --region", 2)
+    assessment = _assessment(db, year, scope, config, 3, None)
+    try:
+        if partner is not None:
+            view = assessment.partner_view(partner)
+            name = assessment.partners.loc[partner.strip().upper(), "name_en"]
+            title = f"Regions carrying relations with {name}"
+        else:
+            code = assessment.regions_registry_code(region)
+            view = assessment.region_view(code)
+            title = f"Partners of {assessment.regions.loc[code, 'name_en']}"
+    except KeyError as exc:
+        fail(str(exc.args[0]) if exc.args else str(exc))
+    if assessment.synthetic:
+        title += " - SYNTHETIC DATA"
+        if fmt != "table":
+            view = view.assign(data="synthetic")
+    if fmt == "csv":
+        view.to_csv(sys.stdout, index=False)
+    elif fmt == "json":
+        sys.stdout.write(view.to_json(orient="records", force_ascii=False) + "\n")
+    elif fmt == "table":
+        _print(view, title, limit)
+    else:
+        fail(f"--format: expected table, csv or json, got {fmt!r}", 2)
 
 
 def _report_scenario(result: ScenarioResult, paths: list[Path]) -> None:

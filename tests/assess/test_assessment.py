@@ -120,7 +120,11 @@ def test_shipped_scenario_and_errors(assessment, tmp_path):
     result = assessment.scenario(scenario="tension_jp")
     assert result.summary["partner"] == "JP" and result.summary["level"] == 1
     paths = write_scenario(result, tmp_path)
-    assert [p.name for p in paths] == ["capacity.csv", "summary.json"]
+    assert [p.name for p in paths] == ["capacity.csv", "summary.json", "frameworks.csv"]
+    frameworks = result.frameworks
+    assert {"culture_image", "political_plus", "recommended"} <= set(frameworks.columns)
+    assert (frameworks["culture_image_q5"] <= frameworks["culture_image_q95"]).all()
+    assert frameworks[["p_culture_image", "p_political_plus"]].le(1).all().all()
     assert (pd.read_csv(tmp_path / "capacity.csv")["data"] == "synthetic").all()
     with pytest.raises(KeyError, match="unknown partner country 'XX'"):
         assessment.scenario("XX", 1)
@@ -161,6 +165,22 @@ def test_cli_assess_scenario_and_indicators(demo_db, tmp_path):
     idata = pd.read_csv(tmp_path / "i.csv")
     imeta = pd.read_csv(tmp_path / "i_iMeta.csv")
     assert len(idata) == 85 and set(imeta["iCode"]) >= {"IAI", "SPPI"}
+
+
+def test_cli_channels_views(demo_db):
+    result = runner.invoke(app, ["channels", "--db", demo_db, "--partner", "kz", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("region,name_en,intensity,political,economic")
+    assert lines[1].endswith(",synthetic")
+    result = runner.invoke(
+        app, ["channels", "--db", demo_db, "--region", "Татарстан", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert rows and {"partner", "intensity", "main_channel"} <= set(rows[0])
+    result = runner.invoke(app, ["channels", "--db", demo_db, "--region", "Atlantis"])
+    assert result.exit_code == 1 and "unknown region 'Atlantis'" in result.output
 
 
 def test_cli_errors(demo_db, tmp_path):

@@ -49,7 +49,7 @@ from ..resources import data_path
 from . import classification as levels
 from .channels import ChannelConfig, ChannelTable, channel_strengths
 from .explain import explain_class, indicator_contributions
-from .frameworks import FrameworkConfig, resilience, suitability, suitability_runs
+from .frameworks import FRAMEWORKS, FrameworkConfig, resilience, suitability, suitability_runs
 from .indices import analyse_index, build_index, load_index_config
 from .profile import profile as region_profile
 from .scenarios import AvailabilityTable, Scenario, capacity, country_totals, p_top, replay
@@ -94,6 +94,7 @@ class ScenarioResult:
     scenario: Scenario
     capacity: pd.DataFrame
     summary: dict[str, Any]
+    frameworks: pd.DataFrame | None = None
 
 
 @dataclass
@@ -348,13 +349,47 @@ class Assessment:
 
     def region_view(self, region: str) -> pd.DataFrame:
         """The partners of ``region`` and the channels to each."""
-        return self.channels.region_view(region)
+        return self.channels.region_view(self.regions_registry_code(region))
+
+    def regions_registry_code(self, region: str) -> str:
+        """The code of ``region`` (a code, or any name or alias the registry knows)."""
+        if region in self.regions.index:
+            return region
+        from ..registry import RegionRegistry
+
+        code = RegionRegistry.load().resolve(region)
+        if code is None or code not in self.regions.index:
+            raise KeyError(f"unknown region {region!r} in scope {self.scope}")
+        return code
 
     def _partner(self, partner: str) -> str:
         code = partner.strip().upper()
         if code not in self.partners.index:
             raise KeyError(f"unknown partner country {partner!r}; expected an ISO alpha-2 code")
         return code
+
+    def frameworks(self, partner: str) -> pd.DataFrame:
+        """Suitability of every region for both frameworks towards ``partner`` (section 6).
+
+        The nominal suitability with its terms and explanation, and from the uncertainty runs
+        of the indices: ``<framework>_q5``, ``_median``, ``_q95`` and ``p_<framework>`` (the
+        share of runs in which the framework is recommended, alone or as "both").
+        """
+        code = self._partner(partner)
+        nominal, runs = self._suitability(code)
+        q = np.quantile(runs, [0.05, 0.5, 0.95], axis=2)
+        margin = self.configs["frameworks"].margin
+        diff = runs[0] - runs[1]
+        both = np.abs(diff) <= margin + 1e-12
+        table = nominal.copy()
+        for f, name in enumerate(FRAMEWORKS):
+            table[f"{name}_q5"] = q[0, f]
+            table[f"{name}_median"] = q[1, f]
+            table[f"{name}_q95"] = q[2, f]
+        table["p_culture_image"] = ((diff > 0) | both).mean(axis=1)
+        table["p_political_plus"] = ((diff < 0) | both).mean(axis=1)
+        table.attrs["synthetic"] = self.synthetic
+        return table.rename(columns={"region": "code"})
 
     def _suitability(self, partner: str) -> tuple[pd.DataFrame, np.ndarray]:
         codes = list(self.regions["code"])
@@ -442,7 +477,7 @@ class Assessment:
             "assessment_year": self.year,
             "synthetic": self.synthetic,
         }
-        return ScenarioResult(scenario, table, summary)
+        return ScenarioResult(scenario, table, summary, self.frameworks(code))
 
     def replay(self, scenario: Scenario | str | Path) -> tuple[pd.DataFrame, float]:
         """Capacity before the scenario's date beside activity recorded after it (section 7)."""
@@ -584,7 +619,7 @@ class Assessment:
 
 
 def write_scenario(result: ScenarioResult, out: str | Path) -> list[Path]:
-    """Write ``capacity.csv`` and ``summary.json`` of a scenario into ``out``."""
+    """Write ``capacity.csv``, ``summary.json`` and ``frameworks.csv`` of a scenario."""
     import json
 
     folder = Path(out)
@@ -596,7 +631,13 @@ def write_scenario(result: ScenarioResult, out: str | Path) -> list[Path]:
         json.dumps(result.summary, ensure_ascii=False, indent=1, default=_json_default),
         encoding="utf-8",
     )
-    return [path, summary]
+    paths = [path, summary]
+    if result.frameworks is not None:
+        frameworks = folder / "frameworks.csv"
+        synthetic = bool(result.summary.get("synthetic"))
+        _with_banner(result.frameworks, synthetic).to_csv(frameworks, index=False)
+        paths.append(frameworks)
+    return paths
 
 
 def _with_banner(table: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
