@@ -34,6 +34,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_composite.py
+	$(BIN)/python benchmarks/bench_assess.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache
