@@ -178,7 +178,10 @@ def discrete_index(u: np.ndarray, n_alternatives: int) -> np.ndarray:
         start, stop = lo - delta / 1000, hi + delta / 1000
         inner = lo + k * (delta / n)
     breaks = np.concatenate([[start], inner, [stop]])
-    return np.searchsorted(breaks, x, side="left").astype(np.intp) - 1
+    # When the range is a few ulps wide, lo - D/1000 rounds back to lo and R's cut() would give
+    # NA for the minimum; it belongs to the first bin.
+    index = np.searchsorted(breaks, x, side="left").astype(np.intp) - 1
+    return np.clip(index, 0, n - 1)
 
 
 def continuous_values(u: np.ndarray, low: float, high: float) -> np.ndarray:
