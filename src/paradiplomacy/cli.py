@@ -16,6 +16,7 @@ from paradiplomacy import __version__
 from paradiplomacy.cli_assess import register as register_assessment
 from paradiplomacy.cli_assess import run_demo_assessment
 from paradiplomacy.cli_index import index_app
+from paradiplomacy.cli_report import register as register_report
 from paradiplomacy.ledger.export import RECORD_COLUMNS, STAT_COLUMNS, export_table, is_synthetic
 from paradiplomacy.ledger.importer import ImportReport, import_file, import_frame
 from paradiplomacy.ledger.parsing import parse_date
@@ -46,6 +47,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(regions_app, name="regions")
 app.add_typer(index_app, name="index")
 register_assessment(app)
+register_report(app, export_app)
 
 Db = Annotated[
     str | None,

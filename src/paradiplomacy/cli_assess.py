@@ -47,7 +47,7 @@ Out = Annotated[Path, typer.Option("--out", file_okay=False, help="Output direct
 BANNER = "SYNTHETIC DATA: these results are made from invented demo data, not evidence."
 
 
-def _assessment(
+def load_assessment(
     db: str | None,
     year: int | None,
     scope: str | None,
@@ -55,6 +55,7 @@ def _assessment(
     runs: int | None,
     seed: int | None,
 ) -> Assessment:
+    """Build the assessment from the ledger at ``db``, with a progress bar; exits on an error."""
     store = Store(db)
     if not store.is_initialised():
         fail(f"{store!r} has no ledger yet; run `paradiplomacy init` and import data, or `demo`")
@@ -113,7 +114,7 @@ def indicators(
     db: Db = None,
 ) -> None:
     """Write the region-by-indicator table (COINr iData) and its iMeta (`<name>_iMeta.csv`)."""
-    assessment = _assessment(db, year, scope, config, 3, None)
+    assessment = load_assessment(db, year, scope, config, 3, None)
     out.parent.mkdir(parents=True, exist_ok=True)
     assessment.idata.to_csv(out, index=False)
     meta = out.with_name(f"{out.stem}_iMeta.csv")
@@ -143,7 +144,7 @@ def assess(
     with configuration and versions), `indicators.csv` and its iMeta, `channels.csv` and
     `indicator_provenance.csv`.
     """
-    assessment = _assessment(db, year, scope, config, runs, seed)
+    assessment = load_assessment(db, year, scope, config, runs, seed)
     paths = assessment.write(out)
     _report_assessment(assessment, paths)
 
@@ -224,7 +225,7 @@ def scenario(
     """
     if scenario_file is None and (partner is None or level is None):
         fail("give --partner and --level, or --scenario", 2)
-    assessment = _assessment(db, year, scope, config, runs, seed)
+    assessment = load_assessment(db, year, scope, config, runs, seed)
     try:
         result = assessment.scenario(
             partner, level, scenario_file, closed_instruments=tuple(close or ())
@@ -259,7 +260,7 @@ def channels(
     """Channel strengths B(r, c, k): the regions behind a partner, or a region's partners."""
     if (partner is None) == (region is None):
         fail("give exactly one of --partner or --region", 2)
-    assessment = _assessment(db, year, scope, config, 3, None)
+    assessment = load_assessment(db, year, scope, config, 3, None)
     try:
         if partner is not None:
             view = assessment.partner_view(partner)

@@ -1,0 +1,119 @@
+"""``paradiplomacy report``, ``export assessment`` and ``serve``: making the assessment visible."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from paradiplomacy.cli_assess import (
+    BANNER,
+    ConfigDir,
+    Db,
+    Runs,
+    Scope,
+    Seed,
+    Year,
+    load_assessment,
+)
+from paradiplomacy.terminal import console, errors, fail
+
+Partners = Annotated[
+    str | None,
+    typer.Option("--partners", help="Partner countries, ISO alpha-2, comma-separated: US,DE,JP"),
+]
+
+
+def _partners(text: str | None) -> list[str]:
+    return [p.strip().upper() for p in text.split(",") if p.strip()] if text else []
+
+
+def register(app: typer.Typer, export_app: typer.Typer) -> None:
+    """Add the commands to the main app and ``export assessment`` to the export group."""
+    app.command("report")(report)
+    app.command("serve")(serve)
+    export_app.command("assessment")(export_assessment_cmd)
+
+
+def report(
+    out: Annotated[Path, typer.Option("--out", dir_okay=False, help="HTML file to write")],
+    partners: Partners = None,
+    boundaries: Annotated[
+        Path | None,
+        typer.Option(
+            "--boundaries",
+            exists=True,
+            dir_okay=False,
+            help="GeoJSON of the regions (matched by ISO 3166-2 code) for a choropleth",
+        ),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="en or ru")] = "en",
+    year: Year = None,
+    scope: Scope = None,
+    config: ConfigDir = None,
+    runs: Runs = None,
+    seed: Seed = None,
+    db: Db = None,
+) -> None:
+    """Write the assessment as one self-contained HTML file that opens without a network."""
+    from paradiplomacy.report.html import write_report
+
+    if lang not in ("en", "ru"):
+        fail(f"--lang: expected en or ru, got {lang!r}", 2)
+    assessment = load_assessment(db, year, scope, config, runs, seed)
+    codes = _partners(partners)
+    unknown = [c for c in codes if c not in assessment.partners.index]
+    if unknown:
+        fail(f"--partners: unknown country code(s) {', '.join(unknown)}; expected ISO alpha-2")
+    try:
+        path = write_report(assessment, partners=codes, geojson=boundaries, lang=lang, out=out)
+    except (ValueError, KeyError) as exc:
+        fail(str(exc))
+    if assessment.synthetic:
+        errors.print(BANNER, style="yellow")
+    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", highlight=False)
+
+
+def export_assessment_cmd(
+    to: Annotated[Path, typer.Option("--to", dir_okay=False, help="Excel file to write (.xlsx)")],
+    partners: Partners = None,
+    year: Year = None,
+    scope: Scope = None,
+    config: ConfigDir = None,
+    runs: Runs = None,
+    seed: Seed = None,
+    db: Db = None,
+) -> None:
+    """Write every table of the assessment to Excel, with a sheet describing the columns."""
+    from paradiplomacy.report.excel import export_assessment
+
+    if to.suffix.lower() != ".xlsx":
+        fail(f"--to: expected a .xlsx file, got {to.name!r}", 2)
+    assessment = load_assessment(db, year, scope, config, runs, seed)
+    path = export_assessment(assessment, to, partners=_partners(partners))
+    if assessment.synthetic:
+        errors.print(BANNER, style="yellow")
+    console.print(f"wrote {path}", highlight=False)
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port")] = 8000,
+    year: Year = None,
+    scope: Scope = None,
+    config: ConfigDir = None,
+    runs: Runs = None,
+    seed: Seed = None,
+    db: Db = None,
+) -> None:
+    """Run the dashboard (read-only) on http://HOST:PORT; binds to 127.0.0.1 unless told."""
+    import uvicorn
+
+    from paradiplomacy.web.app import create_app
+
+    assessment = load_assessment(db, year, scope, config, runs, seed)
+    if assessment.synthetic:
+        errors.print(BANNER, style="yellow")
+    console.print(f"dashboard on http://{host}:{port}/ (Ctrl+C stops it)", highlight=False)
+    uvicorn.run(create_app(assessment), host=host, port=port, log_level="warning")
