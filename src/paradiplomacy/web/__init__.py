@@ -1,0 +1,9 @@
+"""The web dashboard (issue 5): a read-only FastAPI app over a built assessment.
+
+``create_app(assessment)`` makes the app (HTML pages, ``/api/...`` JSON described by the OpenAPI
+schema, ``/static/...``); ``serve(assessment_or_db, host, port)`` runs it with uvicorn.
+"""
+
+from .app import Dashboard, create_app, serve
+
+__all__ = ["Dashboard", "create_app", "serve"]

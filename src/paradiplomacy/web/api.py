@@ -1,0 +1,597 @@
+"""The dashboard's read-only JSON API (``/api/...``): every number shown on a page.
+
+Response models are pydantic classes, so the app's OpenAPI schema describes every answer.
+Unknown regions and partner countries answer 404 with a message naming them; a bad level,
+page, language or filter answers 422.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+
+from .app import CRISIS_LEVELS, Dashboard
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+Lang = Literal["en", "ru"]
+LangQuery = Annotated[Lang, Query(description="language of names and labels: en or ru")]
+
+
+def dashboard(request: Request) -> Dashboard:
+    """The app's :class:`~paradiplomacy.web.app.Dashboard`."""
+    return request.app.state.dashboard
+
+
+Board = Annotated[Dashboard, Depends(dashboard)]
+
+
+# --- models -----------------------------------------------------------------------------------
+
+
+class Meta(BaseModel):
+    """What every answer carries: whether the data are synthetic, the year and scope."""
+
+    synthetic: bool
+    notice: str = Field(description="the synthetic-data notice, empty for real data")
+    year: int = Field(description="assessment year")
+    scope: str = Field(description="region scope of the assessment")
+    lang: Lang
+
+
+class Tile(BaseModel):
+    row: int
+    col: int
+
+
+class Region(BaseModel):
+    """One region of the regions table (MODEL.md sections 3-4)."""
+
+    code: str
+    name: str = Field(description="name in the requested language")
+    name_en: str
+    name_ru: str
+    federal_district: str | None
+    iai: float | None = Field(description="International Activity Index (1-100)")
+    iai_rank: float | None
+    iai_rank_q5: float | None = Field(description="5th percentile of the rank over the runs")
+    iai_rank_q95: float | None
+    sppi: float | None = Field(description="Soft Power Potential Index (1-100)")
+    sppi_rank: float | None
+    sppi_rank_q5: float | None
+    sppi_rank_q95: float | None
+    level: int = Field(description="1 = highest")
+    level_name: str = Field(description="level name in the requested language")
+    probabilities: list[float | None] = Field(
+        description="probability of each level 1..k over the uncertainty runs"
+    )
+    balance: str
+    orientation: str
+    structural_type: str | None
+    tile: Tile
+
+
+class LevelInfo(BaseModel):
+    level: int
+    name: str
+
+
+class RegionList(BaseModel):
+    meta: Meta
+    levels: list[LevelInfo]
+    count: int
+    regions: list[Region]
+
+
+class Indicator(BaseModel):
+    """An indicator's part in the region's IAI score (explain.indicator_contributions)."""
+
+    indicator: str
+    name: str | None = None
+    parent: str | None = None
+    raw: float | None = None
+    value: float | None = None
+    rank: float | None = None
+    n_units: int | None = None
+    weight: float | None = None
+    contribution: float | None = None
+    median_contribution: float | None = None
+    difference: float | None = None
+
+
+class EvidenceRecord(BaseModel):
+    """An activity record of the ledger with its source."""
+
+    uid: str
+    partner_country: str | None = None
+    partner_country_name: str | None = None
+    partner_name: str | None = None
+    instrument: str | None = None
+    instrument_label: str | None = None
+    date: str | None = None
+    year: int | None = None
+    status: str | None = None
+    magnitude: float | None = None
+    unit: str | None = None
+    source: str | None = None
+    confidence: float | None = None
+
+
+class Explanation(BaseModel):
+    text: str
+    probability: float | None
+    indicators: list[Indicator]
+    records: list[EvidenceRecord]
+
+
+class Pillar(BaseModel):
+    pillar: str
+    name: str
+    score: float | None
+    rank: float | None
+    n_regions: int
+
+
+class RegionDetail(BaseModel):
+    meta: Meta
+    region: Region
+    explanation: Explanation
+    pillars: list[Pillar]
+    n_records: int
+
+
+class RecordPage(BaseModel):
+    meta: Meta
+    code: str
+    page: int
+    per_page: int
+    total: int
+    pages: int
+    records: list[EvidenceRecord]
+
+
+class PartnerChannels(BaseModel):
+    partner: str
+    name: str
+    intensity: float
+    channels: dict[str, float | None]
+    main_channel: str
+
+
+class RegionChannels(BaseModel):
+    meta: Meta
+    code: str
+    channels: list[str]
+    partners: list[PartnerChannels]
+
+
+class Partner(BaseModel):
+    alpha2: str
+    name: str
+    name_en: str
+    name_ru: str
+    macro_region: str
+    n_regions: int = Field(description="regions with a positive channel strength to it")
+    total_intensity: float
+
+
+class PartnerList(BaseModel):
+    meta: Meta
+    count: int
+    partners: list[Partner]
+
+
+class RegionTie(BaseModel):
+    code: str
+    name: str
+    intensity: float
+    channels: dict[str, float | None]
+    main_channel: str
+
+
+class PartnerDetail(BaseModel):
+    meta: Meta
+    partner: Partner
+    channels: list[str]
+    regions: list[RegionTie]
+
+
+class CapacityRow(BaseModel):
+    """A region's normalisation capacity in the scenario (MODEL.md section 7)."""
+
+    code: str
+    name: str
+    rank: int
+    capacity: float | None
+    framework: str
+    nc_culture_image: float | None
+    nc_political_plus: float | None
+    contributions: dict[str, float | None]
+    p_top: float | None = Field(description="probability of being in the top 10")
+    records: list[str] = Field(description="uids of the records behind the capacity")
+
+
+class FrameworkRow(BaseModel):
+    """A region's suitability for both frameworks (MODEL.md section 6)."""
+
+    code: str
+    name: str
+    recommended: str
+    culture_image: float | None
+    culture_image_q5: float | None
+    culture_image_q95: float | None
+    political_plus: float | None
+    political_plus_q5: float | None
+    political_plus_q95: float | None
+    p_culture_image: float | None
+    p_political_plus: float | None
+    explanation: str | None
+
+
+class Totals(BaseModel):
+    """The country's totals (MODEL.md section 7)."""
+
+    total: float | None
+    total_level0: float | None
+    resilience: float | None
+    redundancy: float | None
+    regions_with_capacity: int | None
+
+
+class ScenarioAnswer(BaseModel):
+    meta: Meta
+    partner: str
+    partner_name: str
+    level: int
+    level_name: str
+    closed: list[str]
+    totals: Totals
+    capacity: list[CapacityRow]
+    frameworks: list[FrameworkRow]
+
+
+class Reference(BaseModel):
+    title: str
+    detail: str
+
+
+class Methods(BaseModel):
+    meta: Meta
+    configuration: dict[str, Any]
+    versions: dict[str, str]
+    provenance: dict[str, Any]
+    references: list[Reference]
+
+
+REFERENCES = [
+    Reference(
+        title="docs/MODEL.md",
+        detail="sections 3-7: indicators and indices, classification, channels of influence, "
+        "frameworks of federal-regional action, crisis scenarios and normalisation capacity",
+    ),
+    Reference(
+        title="OECD/JRC (2008). Handbook on Constructing Composite Indicators: Methodology "
+        "and User Guide",
+        detail="OECD Publishing, Paris",
+    ),
+    Reference(
+        title="Becker W., Caperna G., Del Sorbo M., Norlén H., Papadimitriou E., Saisana M. "
+        "(2022). COINr: an R package for developing composite indicators",
+        detail="Journal of Open Source Software 7(78), 4567; COINr 1.1.14",
+    ),
+    Reference(
+        title="Saltelli A., Annoni P., Azzini I., Campolongo F., Ratto M., Tarantola S. (2010). "
+        "Variance based sensitivity analysis of model output",
+        detail="Computer Physics Communications 181(2), 259-270",
+    ),
+    Reference(
+        title="Arteev S. (2021). Foreign Policy of Russia: 'Soft Power' of the Regions",
+        detail="Moscow University Bulletin of World Politics 13(1), 32-57",
+    ),
+]
+
+
+# --- builders (shared with the pages) -------------------------------------------------------
+
+
+def meta(board: Dashboard, lang: str) -> Meta:
+    return Meta(
+        synthetic=board.synthetic,
+        notice=board.notice,
+        year=board.year,
+        scope=board.scope,
+        lang=lang,
+    )
+
+
+def region_model(board: Dashboard, row: dict[str, Any], lang: str) -> Region:
+    return Region(
+        code=row["code"],
+        name=board.region_name(row["code"], lang),
+        name_en=row["name_en"],
+        name_ru=row["name_ru"],
+        federal_district=row["federal_district"],
+        iai=row["iai"],
+        iai_rank=row["iai_rank"],
+        iai_rank_q5=row["iai_rank_q5"],
+        iai_rank_q95=row["iai_rank_q95"],
+        sppi=row["sppi"],
+        sppi_rank=row["sppi_rank"],
+        sppi_rank_q5=row["sppi_rank_q5"],
+        sppi_rank_q95=row["sppi_rank_q95"],
+        level=int(row["level"]),
+        level_name=board.level_name(row["level"], lang),
+        probabilities=[row[c] for c in board.probability_columns],
+        balance=row["balance"],
+        orientation=row["orientation"],
+        structural_type=row["structural_type"],
+        tile=Tile(row=row["tile_row"], col=row["tile_col"]),
+    )
+
+
+def record_model(board: Dashboard, record: dict[str, Any], lang: str) -> EvidenceRecord:
+    data = {k: v for k, v in record.items() if k in EvidenceRecord.model_fields}
+    data["uid"] = str(data.get("uid"))
+    if data.get("date") is not None:
+        data["date"] = str(data["date"])
+    country = data.get("partner_country")
+    if country:
+        data["partner_country_name"] = board.partner_name(str(country), lang)
+    if data.get("instrument"):
+        data["instrument_label"] = board.instrument_label(str(data["instrument"]), lang)
+    return EvidenceRecord(**data)
+
+
+def region_detail(board: Dashboard, code: str, lang: str) -> RegionDetail:
+    code = board.region_code(code)
+    explained = board.explanation(code)
+    total = len(board.records_by_region.get(code, ()))
+    return RegionDetail(
+        meta=meta(board, lang),
+        region=region_model(board, board.by_code[code], lang),
+        explanation=Explanation(
+            text=str(explained.get("text", "")),
+            probability=explained.get("probability"),
+            indicators=[Indicator(**i) for i in explained.get("indicators", [])],
+            records=[record_model(board, r, lang) for r in explained.get("records", [])],
+        ),
+        pillars=[Pillar(**p) for p in board.pillars_of(code)],
+        n_records=total,
+    )
+
+
+def record_page(board: Dashboard, code: str, page: int, per_page: int, lang: str) -> RecordPage:
+    code = board.region_code(code)
+    total, rows = board.records(code, page, per_page)
+    pages = max(1, -(-total // per_page))
+    if page > pages:
+        raise HTTPException(422, f"page {page} is past the last page ({pages}) of {code}")
+    return RecordPage(
+        meta=meta(board, lang),
+        code=code,
+        page=page,
+        per_page=per_page,
+        total=total,
+        pages=pages,
+        records=[record_model(board, r, lang) for r in rows],
+    )
+
+
+def region_channels(board: Dashboard, code: str, lang: str) -> RegionChannels:
+    code = board.region_code(code)
+    return RegionChannels(
+        meta=meta(board, lang),
+        code=code,
+        channels=board.channels,
+        partners=[
+            PartnerChannels(name=board.partner_name(p["partner"], lang), **p)
+            for p in board.region_channels(code)
+        ],
+    )
+
+
+def partner_model(board: Dashboard, row: dict[str, Any], lang: str) -> Partner:
+    return Partner(name=board.partner_name(row["alpha2"], lang), **row)
+
+
+def partner_detail(board: Dashboard, alpha2: str, lang: str) -> PartnerDetail:
+    alpha2 = board.partner_code(alpha2)
+    row = next(r for r in board.partner_list if r["alpha2"] == alpha2)
+    return PartnerDetail(
+        meta=meta(board, lang),
+        partner=partner_model(board, row, lang),
+        channels=board.channels,
+        regions=[
+            RegionTie(name=board.region_name(r["code"], lang), **r)
+            for r in board.partner_regions(alpha2)
+        ],
+    )
+
+
+def scenario_answer(
+    board: Dashboard, partner: str, level: int, close: list[str], lang: str
+) -> ScenarioAnswer:
+    alpha2 = board.partner_code(partner)
+    unknown = [c for c in close if c not in board.instruments]
+    if unknown:
+        raise HTTPException(422, f"unknown instrument(s) to close: {', '.join(unknown)}")
+    closed = tuple(sorted(set(close)))
+    result = board.scenario(alpha2, level, closed)
+    summary = result.summary
+    top = next((c for c in result.capacity.columns if c.startswith("p_top")), None)
+    capacity = []
+    for row in result.capacity.to_dict(orient="records"):
+        records = row.get("records")
+        capacity.append(
+            CapacityRow(
+                code=row["code"],
+                name=board.region_name(row["code"], lang),
+                rank=int(row["rank"]),
+                capacity=_num(row.get("capacity")),
+                framework=str(row.get("framework", "")),
+                nc_culture_image=_num(row.get("nc_culture_image")),
+                nc_political_plus=_num(row.get("nc_political_plus")),
+                contributions={k: _num(row.get(f"contrib_{k}")) for k in board.channels},
+                p_top=_num(row.get(top)) if top else None,
+                records=_uids(records),
+            )
+        )
+    frameworks = []
+    if result.frameworks is not None:
+        for row in result.frameworks.to_dict(orient="records"):
+            frameworks.append(
+                FrameworkRow(
+                    code=row["code"],
+                    name=board.region_name(row["code"], lang),
+                    recommended=str(row.get("recommended", "")),
+                    explanation=row.get("explanation"),
+                    **{
+                        k: _num(row.get(k))
+                        for k in FrameworkRow.model_fields
+                        if k not in {"code", "name", "recommended", "explanation"}
+                    },
+                )
+            )
+    return ScenarioAnswer(
+        meta=meta(board, lang),
+        partner=alpha2,
+        partner_name=board.partner_name(alpha2, lang),
+        level=level,
+        level_name=board.crisis_levels.get(level, str(level)),
+        closed=list(closed),
+        totals=Totals(
+            total=_num(summary.get("total")),
+            total_level0=_num(summary.get("total_level0")),
+            resilience=_num(summary.get("resilience")),
+            redundancy=_num(summary.get("redundancy")),
+            regions_with_capacity=summary.get("regions_with_capacity"),
+        ),
+        capacity=capacity,
+        frameworks=frameworks,
+    )
+
+
+def methods(board: Dashboard, lang: str) -> Methods:
+    a = board.assessment
+    from .app import clean_tree
+
+    return Methods(
+        meta=meta(board, lang),
+        configuration=clean_tree(a.configuration()),
+        versions=a.versions(),
+        provenance=clean_tree(a.provenance()),
+        references=REFERENCES,
+    )
+
+
+def _uids(value: Any) -> list[str]:
+    """The record uids of a capacity row (``;``-separated)."""
+    return [r for r in value.split(";") if r] if isinstance(value, str) else []
+
+
+def _num(value: Any) -> float | None:
+    from .app import clean
+
+    value = clean(value)
+    return None if value is None else float(value)
+
+
+# --- routes -----------------------------------------------------------------------------------
+
+
+@router.get("/regions", response_model=RegionList, summary="The regions table, filtered")
+def get_regions(
+    board: Board,
+    lang: LangQuery = "en",
+    level: Annotated[int | None, Query(ge=1, le=9, description="class level, 1 = highest")] = None,
+    district: Annotated[str | None, Query(description="federal district key")] = None,
+    balance: Annotated[str | None, Query(description="instrument balance")] = None,
+    orientation: Annotated[str | None, Query(description="geographic orientation")] = None,
+) -> RegionList:
+    check_filters(board, level, district, balance, orientation)
+    rows = board.regions(level, district, balance, orientation)
+    return RegionList(
+        meta=meta(board, lang),
+        levels=[LevelInfo(level=k, name=board.level_name(k, lang)) for k in board.level_names],
+        count=len(rows),
+        regions=[region_model(board, r, lang) for r in rows],
+    )
+
+
+def check_filters(
+    board: Dashboard,
+    level: int | None,
+    district: str | None,
+    balance: str | None,
+    orientation: str | None,
+) -> None:
+    """422 naming a filter value that the data cannot have."""
+    checks = [
+        ("level", level, list(board.level_names)),
+        ("district", district, board.districts),
+        ("balance", balance, board.balances),
+        ("orientation", orientation, board.orientations),
+    ]
+    for name, value, allowed in checks:
+        if value is not None and value not in allowed:
+            raise HTTPException(
+                422, f"{name} {value!r} is not one of: {', '.join(map(str, allowed))}"
+            )
+
+
+@router.get("/regions/{code}", response_model=RegionDetail, summary="One region")
+def get_region(code: str, board: Board, lang: LangQuery = "en") -> RegionDetail:
+    return region_detail(board, code, lang)
+
+
+@router.get("/regions/{code}/records", response_model=RecordPage, summary="A region's records")
+def get_records(
+    code: str,
+    board: Board,
+    lang: LangQuery = "en",
+    page: Annotated[int, Query(ge=1, description="page number, from 1")] = 1,
+    per_page: Annotated[int, Query(ge=1, le=500, description="records per page")] = 25,
+) -> RecordPage:
+    return record_page(board, code, page, per_page, lang)
+
+
+@router.get(
+    "/regions/{code}/channels", response_model=RegionChannels, summary="A region's partners"
+)
+def get_region_channels(code: str, board: Board, lang: LangQuery = "en") -> RegionChannels:
+    return region_channels(board, code, lang)
+
+
+@router.get("/partners", response_model=PartnerList, summary="Partner countries")
+def get_partners(board: Board, lang: LangQuery = "en") -> PartnerList:
+    rows = board.partner_list
+    return PartnerList(
+        meta=meta(board, lang),
+        count=len(rows),
+        partners=[partner_model(board, r, lang) for r in rows],
+    )
+
+
+@router.get("/partners/{alpha2}", response_model=PartnerDetail, summary="One partner country")
+def get_partner(alpha2: str, board: Board, lang: LangQuery = "en") -> PartnerDetail:
+    return partner_detail(board, alpha2, lang)
+
+
+@router.get("/scenario", response_model=ScenarioAnswer, summary="A crisis scenario")
+def get_scenario(
+    board: Board,
+    partner: Annotated[str, Query(description="partner country, ISO alpha-2 code")],
+    level: Annotated[
+        int, Query(ge=min(CRISIS_LEVELS), le=max(CRISIS_LEVELS), description="crisis level 0-3")
+    ],
+    close: Annotated[list[str] | None, Query(description="instruments closed")] = None,
+    lang: LangQuery = "en",
+) -> ScenarioAnswer:
+    return scenario_answer(board, partner, level, list(close or []), lang)
+
+
+@router.get("/methods", response_model=Methods, summary="Configuration, versions, provenance")
+def get_methods(board: Board, lang: LangQuery = "en") -> Methods:
+    return methods(board, lang)

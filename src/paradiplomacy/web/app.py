@@ -1,0 +1,497 @@
+"""The dashboard application: the data behind every page and the FastAPI factory.
+
+:class:`Dashboard` wraps a built :class:`~paradiplomacy.assess.assessment.Assessment` and
+prepares, once, everything the pages and the JSON API show (the regions table with districts
+and tiles, pillar scores, region-by-partner intensities, records by region), and caches
+scenario results per (partner, level, closed instruments). :func:`create_app` makes the
+read-only FastAPI app; :func:`serve` runs it with uvicorn (on 127.0.0.1 unless told otherwise).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..assess.assessment import Assessment, ScenarioResult
+from ..registry.partners import MACRO_REGIONS
+
+log = logging.getLogger("paradiplomacy.web")
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+TEMPLATES = HERE / "templates"
+CRISIS_LEVELS = (0, 1, 2, 3)
+"""Crisis levels of a scenario (MODEL.md section 7)."""
+BALANCES = ("none", "institutional", "balanced", "societal")
+"""Instrument balance categories of the region profile (MODEL.md section 4)."""
+SCENARIO_CACHE_SIZE = 256
+NOTICE = "SYNTHETIC DATA: these numbers are made from invented demo data, not evidence."
+
+
+class NotFound(LookupError):
+    """An unknown region or partner country; the message names it (answered with 404)."""
+
+
+def clean(value: Any) -> Any:
+    """A JSON-friendly scalar: NaN, infinities and NA to None, NumPy scalars to Python."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return value.isoformat()
+    return value
+
+
+def clean_tree(value: Any) -> Any:
+    """:func:`clean` applied through dicts, lists and tuples (for configuration and summaries)."""
+    if isinstance(value, Mapping):
+        return {str(k): clean_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_tree(v) for v in value]
+    if hasattr(value, "model_dump"):
+        return clean_tree(value.model_dump(mode="json"))
+    if isinstance(value, Path):
+        return str(value)
+    return clean(value)
+
+
+def frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as dicts of clean scalars."""
+    columns = list(frame.columns)
+    return [
+        {c: clean(v) for c, v in zip(columns, row, strict=True)}
+        for row in frame.itertuples(index=False, name=None)
+    ]
+
+
+def _tile_layout(codes: list[str], scope: str) -> dict[str, tuple[int, int]]:
+    """Tile (row, col) of each region from the shipped tile-grid layout; regions it lacks (or
+    every region, while no layout is available) go in rows of 12 below it."""
+    layout: dict[str, tuple[int, int]] = {}
+    try:
+        from ..registry.tilegrid import load_tilegrid
+
+        frame = load_tilegrid().to_frame(scope=scope)
+        for code, row, col in frame[["code", "row", "col"]].itertuples(index=False):
+            if code in codes:
+                layout[str(code)] = (int(row), int(col))
+    except Exception as error:  # the dashboard works without the layout
+        log.warning("no tile-grid layout (%s); tiles are laid out in rows", error)
+    base = max((r for r, _ in layout.values()), default=-1) + 2 if layout else 0
+    first = min((c for _, c in layout.values()), default=0)
+    missing = [c for c in codes if c not in layout]
+    for i, code in enumerate(missing):
+        layout[code] = (base + i // 12, first + i % 12)
+    # normalise to 1-based grid lines
+    top = min(r for r, _ in layout.values())
+    left = min(c for _, c in layout.values())
+    return {k: (r - top + 1, c - left + 1) for k, (r, c) in layout.items()}
+
+
+class Dashboard:
+    """Everything the dashboard shows, prepared once from an assessment (module docstring)."""
+
+    def __init__(self, assessment: Assessment) -> None:
+        self.assessment = assessment
+        a = assessment
+        self.synthetic = bool(a.synthetic)
+        self.notice = NOTICE if self.synthetic else ""
+        table = a.regions_table()
+        regions = a.regions
+        table["federal_district"] = regions["federal_district"].reindex(table["code"]).to_numpy()
+        self.probability_columns: list[str] = list(a.configs["classification"].probability_columns)
+        classes = a.classes.set_index("code")
+        table["level_name_ru"] = (
+            classes["level_name_ru"].reindex(table["code"]).to_numpy()
+            if "level_name_ru" in classes
+            else table["level_name"].to_numpy()
+        )
+        tiles = _tile_layout(list(table["code"]), a.scope)
+        table["tile_row"] = [tiles[c][0] for c in table["code"]]
+        table["tile_col"] = [tiles[c][1] for c in table["code"]]
+        self.table = table
+        self.rows: list[dict[str, Any]] = frame_rows(table)
+        self.by_code: dict[str, dict[str, Any]] = {r["code"]: r for r in self.rows}
+        self.level_names: dict[int, dict[str, str]] = {}
+        for row in self.rows:
+            self.level_names[int(row["level"])] = {
+                "en": str(row["level_name"]),
+                "ru": str(row["level_name_ru"]),
+            }
+        for k in range(1, len(self.probability_columns) + 1):
+            self.level_names.setdefault(k, {"en": f"Level {k}", "ru": f"Уровень {k}"})
+        self.districts: list[str] = sorted(set(regions["federal_district"].dropna().astype(str)))
+        self.balances: list[str] = list(BALANCES)
+        present = set(table["orientation"].astype(str))
+        known = {"diversified", "no recorded activity", "no partner macro-region known"}
+        known |= {f"focused on {en}" for en, _ru in MACRO_REGIONS.values()}
+        self.orientations: list[str] = sorted(present | known)
+        # pillars of the IAI
+        iai = a.coins["IAI"]
+        self.pillars: list[str] = list(iai.framework.codes_at(2))
+        meta = iai.framework.index_meta.set_index("iCode")
+        self.pillar_names: dict[str, str] = {
+            p: str(meta["iName"].get(p, p)) if "iName" in meta else p for p in self.pillars
+        }
+        aggregated = iai.aggregated[self.pillars]
+        ranks = aggregated.rank(ascending=False, method="min")
+        self.pillar_scores = aggregated
+        self.pillar_ranks = ranks
+        # partners and intensities
+        self.partners = a.partners
+        self.channels: list[str] = list(a.channels.channels)
+        self.intensity = a.channels.bilateral_intensity()
+        active = self.intensity > 0
+        self.partner_counts = active.sum(axis=0)
+        self.partner_totals = self.intensity.sum(axis=0)
+        self.instruments: dict[str, Any] = dict(a.taxonomy.instruments)
+        self.partner_list: list[dict[str, Any]] = self.partner_rows()
+        # records by region, newest first
+        records = a.records.copy()
+        records["_when"] = pd.to_datetime(records["date"], errors="coerce")
+        records = records.sort_values(
+            ["region", "_when", "uid"], ascending=[True, False, True], na_position="last"
+        )
+        self.records_by_region: dict[str, pd.DataFrame] = {
+            str(k): v.drop(columns="_when") for k, v in records.groupby("region", sort=False)
+        }
+        self.crisis_levels: dict[int, str] = dict(a.configs["availability"].levels)
+        self._scenarios: dict[tuple[str, int, tuple[str, ...]], ScenarioResult] = {}
+        self._details: dict[str, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    # --- lookups ----------------------------------------------------------------------------
+
+    def region_code(self, code: str) -> str:
+        """The region's code (case-insensitive); :class:`NotFound` naming it if unknown."""
+        if code in self.by_code:
+            return code
+        upper = code.strip().upper()
+        if upper in self.by_code:
+            return upper
+        raise NotFound(f"unknown region {code!r}: not a region code of scope {self.scope}")
+
+    def partner_code(self, alpha2: str) -> str:
+        """The partner's ISO alpha-2 code; :class:`NotFound` naming it if unknown."""
+        upper = alpha2.strip().upper()
+        if upper in self.partners.index:
+            return upper
+        raise NotFound(f"unknown partner country {alpha2!r}: expected an ISO alpha-2 code")
+
+    @property
+    def scope(self) -> str:
+        return self.assessment.scope
+
+    @property
+    def year(self) -> int:
+        return int(self.assessment.year)
+
+    def region_name(self, code: str, lang: str) -> str:
+        row = self.by_code.get(code)
+        if row is None:
+            return code
+        return str(row["name_ru"] if lang == "ru" else row["name_en"])
+
+    def partner_name(self, alpha2: str, lang: str) -> str:
+        if alpha2 not in self.partners.index:
+            return alpha2
+        column = "name_ru" if lang == "ru" else "name_en"
+        name = self.partners.at[alpha2, column]
+        return str(name) if isinstance(name, str) and name else alpha2
+
+    def level_name(self, level: int, lang: str) -> str:
+        names = self.level_names.get(int(level), {})
+        return names.get(lang) or names.get("en") or str(level)
+
+    def instrument_label(self, instrument: str, lang: str) -> str:
+        spec = self.instruments.get(instrument)
+        if spec is None:
+            return instrument
+        return str(spec.label_ru if lang == "ru" else spec.label_en)
+
+    # --- regions ----------------------------------------------------------------------------
+
+    def regions(
+        self,
+        level: int | None = None,
+        district: str | None = None,
+        balance: str | None = None,
+        orientation: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Rows of the regions table (by IAI rank) matching every filter given."""
+        return [r for r in self.rows if self.matches(r, level, district, balance, orientation)]
+
+    @staticmethod
+    def matches(
+        row: Mapping[str, Any],
+        level: int | None = None,
+        district: str | None = None,
+        balance: str | None = None,
+        orientation: str | None = None,
+    ) -> bool:
+        """Whether a regions-table row passes the filters (None = any)."""
+        return (
+            (level is None or row["level"] == level)
+            and (district is None or row["federal_district"] == district)
+            and (balance is None or row["balance"] == balance)
+            and (orientation is None or row["orientation"] == orientation)
+        )
+
+    def pillars_of(self, code: str) -> list[dict[str, Any]]:
+        """The region's IAI pillar scores with their rank among regions."""
+        return [
+            {
+                "pillar": p,
+                "name": self.pillar_names[p],
+                "score": clean(self.pillar_scores.at[code, p]),
+                "rank": clean(self.pillar_ranks.at[code, p]),
+                "n_regions": len(self.pillar_scores),
+            }
+            for p in self.pillars
+        ]
+
+    def explanation(self, code: str) -> dict[str, Any]:
+        """The assessment's explanation of the region's class (cached)."""
+        found = self._details.get(code)
+        if found is None:
+            found = clean_tree(self.assessment.explain(code))
+            with self._lock:
+                self._details[code] = found
+        return found
+
+    def records(self, code: str, page: int, per_page: int) -> tuple[int, list[dict[str, Any]]]:
+        """The region's records, newest first: (total, rows of this page)."""
+        frame = self.records_by_region.get(code)
+        if frame is None:
+            return 0, []
+        start = (page - 1) * per_page
+        cols = ["uid", "partner_country", "partner_name", "instrument", "date", "year", "status",
+                "magnitude", "unit", "source", "confidence"]  # fmt: skip
+        part = frame.iloc[start : start + per_page]
+        return len(frame), frame_rows(part[[c for c in cols if c in part.columns]])
+
+    def region_channels(self, code: str) -> list[dict[str, Any]]:
+        """The region's partners with the strength of each channel, strongest first."""
+        view = self.assessment.channels.region_view(code)
+        return [
+            {
+                "partner": r["partner"],
+                "intensity": r["intensity"],
+                "channels": {k: r[k] for k in self.channels},
+                "main_channel": r["main_channel"],
+            }
+            for r in frame_rows(view)
+        ]
+
+    # --- partners ---------------------------------------------------------------------------
+
+    def partner_rows(self) -> list[dict[str, Any]]:
+        """Every partner country with the number of regions carrying relations with it."""
+        rows = []
+        for alpha2, p in self.partners.iterrows():
+            rows.append(
+                {
+                    "alpha2": str(alpha2),
+                    "name_en": str(p["name_en"]),
+                    "name_ru": str(p["name_ru"]),
+                    "macro_region": str(p["macro_region"]),
+                    "n_regions": int(self.partner_counts.get(alpha2, 0)),
+                    "total_intensity": float(self.partner_totals.get(alpha2, 0.0)),
+                }
+            )
+        rows.sort(key=lambda r: (-r["total_intensity"], r["alpha2"]))
+        return rows
+
+    def partner_regions(self, alpha2: str) -> list[dict[str, Any]]:
+        """The regions carrying relations with the partner, by intensity, with channels."""
+        view = self.assessment.channels.partner_view(alpha2)
+        return [
+            {
+                "code": r["region"],
+                "intensity": r["intensity"],
+                "channels": {k: r[k] for k in self.channels},
+                "main_channel": r["main_channel"],
+            }
+            for r in frame_rows(view)
+        ]
+
+    # --- scenarios --------------------------------------------------------------------------
+
+    def scenario(self, partner: str, level: int, closed: tuple[str, ...] = ()) -> ScenarioResult:
+        """The scenario result, cached per (partner, level, closed instruments)."""
+        key = (partner, int(level), tuple(sorted(set(closed))))
+        found = self._scenarios.get(key)
+        if found is not None:
+            return found
+        result = self.assessment.scenario(partner, int(level), closed_instruments=key[2])
+        with self._lock:
+            if len(self._scenarios) >= SCENARIO_CACHE_SIZE:
+                self._scenarios.pop(next(iter(self._scenarios)))
+            self._scenarios[key] = result
+        return result
+
+
+class ResponseCache:
+    """ASGI middleware keeping successful GET answers by URL (path and query string).
+
+    The dashboard is read-only over an immutable assessment, so the same URL always gets the
+    same answer; the cache is bounded by ``max_bytes`` (oldest entries go first) and skips
+    ``/static`` (served from files) and answers over ``max_item`` bytes.
+    """
+
+    def __init__(self, app: Any, max_bytes: int = 64 << 20, max_item: int = 4 << 20) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.max_item = max_item
+        self.entries: dict[bytes, tuple[dict[str, Any], bytes]] = {}
+        self.size = 0
+        self.hits = 0
+        self.misses = 0
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or scope["path"].startswith("/static")
+        ):
+            await self.app(scope, receive, send)
+            return
+        key = scope["path"].encode() + b"?" + scope.get("query_string", b"")
+        found = self.entries.get(key)
+        if found is not None:
+            self.hits += 1
+            start, body = found
+            await send(start)
+            await send({"type": "http.response.body", "body": body})
+            return
+        self.misses += 1
+        started: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                started.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body") and started.get("status") == 200:
+                    self.store(key, started, b"".join(chunks))
+            await send(message)
+
+        await self.app(scope, receive, capture)
+
+    def store(self, key: bytes, start: dict[str, Any], body: bytes) -> None:
+        if len(body) > self.max_item:
+            return
+        self.entries[key] = (dict(start), body)
+        self.size += len(body)
+        while self.size > self.max_bytes and self.entries:
+            _start, old_body = self.entries.pop(next(iter(self.entries)))
+            self.size -= len(old_body)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def create_app(assessment: Assessment, cache: bool = True) -> FastAPI:
+    """The read-only dashboard app for a built assessment: HTML pages, ``/api/...`` JSON routes
+    (in the OpenAPI schema at ``/openapi.json``, docs at ``/docs``) and ``/static/...``.
+
+    With ``cache`` (the default) successful GET answers are kept by URL (:class:`ResponseCache`).
+    """
+    from . import api, pages
+
+    app = FastAPI(
+        title="paradiplomacy dashboard",
+        description=(
+            "International activity and soft-power potential of regions (MODEL.md sections 3-7)"
+            ": read-only JSON API behind every number on the dashboard's pages."
+        ),
+        version=assessment.versions()["paradiplomacy"],
+    )
+    app.state.dashboard = Dashboard(assessment)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    if cache:
+        app.add_middleware(ResponseCache)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, error: NotFound) -> Response:
+        message = str(error.args[0]) if error.args else "not found"
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=404)
+        return pages.error_page(request, 404, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        details = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
+            for e in error.errors()
+        ]
+        if _wants_json(request):
+            return JSONResponse({"detail": details}, status_code=422)
+        text = "; ".join(f"{'.'.join(map(str, d['loc']))}: {d['msg']}" for d in details)
+        return pages.error_page(request, 422, text)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if _wants_json(request) or request.url.path.startswith("/static"):
+            return JSONResponse({"detail": error.detail}, status_code=error.status_code)
+        return pages.error_page(request, error.status_code, str(error.detail))
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, error: Exception) -> Response:
+        log.exception("error answering %s %s", request.method, request.url.path)
+        message = "internal server error; the server log has the details"
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=500)
+        return HTMLResponse(f"<!doctype html><title>500</title><p>{message}</p>", 500)
+
+    return app
+
+
+def load_assessment(source: Assessment | str | Path, runs: int | None = None) -> Assessment:
+    """An assessment as given, or built from a ledger (a path or SQLAlchemy URL)."""
+    if isinstance(source, Assessment):
+        return source
+    from ..ledger.store import Store
+
+    return Assessment.from_store(Store(source), runs=runs)
+
+
+def serve(
+    source: Assessment | str | Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    runs: int | None = None,
+    log_level: str = "info",
+) -> None:
+    """Build (if given a ledger) and serve the dashboard with uvicorn until interrupted.
+
+    Args:
+        source: a built assessment, or the ledger (file path or SQLAlchemy URL) to assess.
+        host, port: where to listen; 127.0.0.1 unless told otherwise.
+        runs: uncertainty runs when building (default: the configuration's).
+        log_level: uvicorn's log level.
+    """
+    import uvicorn
+
+    app = create_app(load_assessment(source, runs=runs))
+    uvicorn.run(app, host=host, port=port, log_level=log_level)
