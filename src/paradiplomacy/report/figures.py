@@ -1,0 +1,599 @@
+"""Plotly figures of the assessment: pure functions of its tables, labelled in one language.
+
+Every builder takes pandas objects (the assessment's tables, see :mod:`paradiplomacy.report`)
+and a ``lang`` (``"en"`` or ``"ru"``) and returns a :class:`plotly.graph_objects.Figure`. None of
+them fetches anything: the choropleth draws only the GeoJSON it is given, with no base map.
+
+- :func:`tile_map`: one equal square tile per region at its (row, col) of the tile grid, coloured
+  by the IAI (continuous) or by the level (categorical);
+- :func:`match_features` and :func:`choropleth`: real boundaries from a GeoJSON, regions
+  matched by ISO 3166-2 code, unmatched features and regions without a feature reported;
+- :func:`ranking`: IAI or SPPI ranks with their q5-q95 rank intervals;
+- :func:`level_probabilities`: the probability of every level, stacked;
+- :func:`pillar_profile`: regions x pillars heatmap of both indices;
+- :func:`network`: the region-partner network of the strongest ties;
+- :func:`scenario_levels`: one partner's scenario at every crisis level.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from . import label
+
+ISO_PROPERTIES = ("shapeISO", "iso_3166_2", "ISO3166-2", "iso_code")
+"""GeoJSON feature properties that may hold a region's ISO 3166-2 code, tried in this order."""
+
+LEVEL_COLOURS = ("#1a9850", "#91cf60", "#fdae61", "#d73027", "#7b3294", "#999999")
+"""Colours of levels 1, 2, ... (more levels than colours repeat the last)."""
+
+CRISIS_COLOURS = ("#2166ac", "#67a9cf", "#ef8a62", "#b2182b")
+"""Colours of crisis levels 0-3."""
+
+CONTINUOUS = "Viridis"
+FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", "size": 12}
+
+
+def _layout(fig: go.Figure, title: str, height: int, **kwargs: Any) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.01},
+        height=height,
+        font=FONT,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        **kwargs,
+    )
+    return fig
+
+
+def region_names(regions: pd.DataFrame, lang: str) -> pd.Series:
+    """Region names in ``lang`` (``name_ru`` for Russian, else ``name_en``), indexed by code."""
+    column = "name_ru" if lang == "ru" and "name_ru" in regions else "name_en"
+    names = regions[column].fillna(regions["name_en"]).astype(str)
+    return pd.Series(names.to_numpy(), index=regions["code"].to_numpy())
+
+
+def _level_colour(level: int) -> str:
+    return LEVEL_COLOURS[min(max(int(level), 1), len(LEVEL_COLOURS)) - 1]
+
+
+def _fmt(value: Any, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "-"
+    return f"{float(value):.{digits}f}"
+
+
+# --- tile grid ---------------------------------------------------------------------------------
+
+
+def tile_map(
+    regions: pd.DataFrame,
+    grid: pd.DataFrame,
+    color: str = "iai",
+    lang: str = "en",
+    level_names: Sequence[str] = (),
+    title: str | None = None,
+) -> go.Figure:
+    """The tile-grid map: one equal square tile per region at its (row, col).
+
+    Args:
+        regions: the regions table (``code``, ``name_en``, ``name_ru``, ``iai``, ``iai_rank``,
+            ``level``, ``level_name``).
+        grid: the layout: ``code``, ``row``, ``col`` (row 0 at the top). Regions without a tile
+            are not drawn (:func:`missing_tiles` names them); tiles without a region are empty.
+        color: ``"iai"`` (continuous) or ``"level"`` (categorical).
+        lang: language of the labels and names.
+        level_names: the names of levels 1, 2, ... in ``lang`` (default: ``level_name``).
+    """
+    if color not in ("iai", "level"):
+        raise ValueError(f"tile_map: color must be 'iai' or 'level', not {color!r}")
+    layout = pd.DataFrame({k: grid[k].to_numpy() for k in ("code", "row", "col")})
+    table = layout.merge(regions.reset_index(drop=True), on="code", how="inner")
+    names = region_names(table, lang)
+    n_rows = int(grid["row"].max()) + 1 if len(grid) else 1
+    n_cols = int(grid["col"].max()) + 1 if len(grid) else 1
+    z = np.full((n_rows, n_cols), np.nan)
+    text = np.full((n_rows, n_cols), "", dtype=object)
+    hover = np.full((n_rows, n_cols), "", dtype=object)
+    levels = table["level"].astype(int).to_numpy()
+    if not level_names:
+        level_names = _level_names_from(regions)
+    rank_label, level_label = label("rank", lang), label("level", lang)
+    for i, row in enumerate(table.itertuples(index=False)):
+        r, c = int(row.row), int(row.col)
+        z[r, c] = float(row.iai) if color == "iai" else levels[i]
+        text[r, c] = _short_code(str(row.code))
+        level_name = _name_of_level(level_names, levels[i])
+        hover[r, c] = (
+            f"<b>{names.iloc[i]}</b> ({row.code})<br>IAI {_fmt(row.iai)}"
+            f"<br>{rank_label} {int(row.iai_rank)}<br>{level_label}: {level_name}"
+        )
+    heatmap: dict[str, Any] = {
+        "z": z,
+        "text": text,
+        "customdata": hover,
+        "texttemplate": "%{text}",
+        "textfont": {"size": 10},
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "xgap": 2,
+        "ygap": 2,
+        "hoverongaps": False,
+    }
+    if color == "iai":
+        heatmap.update(
+            colorscale=CONTINUOUS,
+            zmin=0,
+            zmax=100,
+            colorbar={"title": {"text": "IAI"}, "thickness": 12},
+        )
+        fig = go.Figure(go.Heatmap(**heatmap))
+        default_title = label("tile_map_iai", lang)
+    else:
+        n = max(len(level_names), int(levels.max()) if len(levels) else 1)
+        heatmap.update(
+            colorscale=_discrete_scale([_level_colour(k) for k in range(1, n + 1)]),
+            zmin=0.5,
+            zmax=n + 0.5,
+            showscale=False,
+        )
+        fig = go.Figure(go.Heatmap(**heatmap))
+        for k in range(1, n + 1):  # legend entries for the categories
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    marker={"symbol": "square", "size": 12, "color": _level_colour(k)},
+                    name=f"{k}. {_name_of_level(level_names, k)}",
+                    showlegend=True,
+                )
+            )
+        default_title = label("tile_map_level", lang)
+    fig.update_xaxes(visible=False, range=[-0.5, n_cols - 0.5], constrain="domain")
+    fig.update_yaxes(
+        visible=False, autorange="reversed", scaleanchor="x", scaleratio=1, constrain="domain"
+    )
+    height = max(300, int(60 + 900 * n_rows / max(n_cols, 1)))
+    _layout(fig, title or default_title, min(height, 700), legend={"orientation": "h"})
+    return fig
+
+
+def missing_tiles(regions: pd.DataFrame, grid: pd.DataFrame) -> list[str]:
+    """Codes of regions that have no tile in ``grid``."""
+    return sorted(set(regions["code"]) - set(grid["code"]))
+
+
+def _short_code(code: str) -> str:
+    return code.split("-", 1)[1] if "-" in code else code
+
+
+def _discrete_scale(colours: Sequence[str]) -> list[list[Any]]:
+    n = len(colours)
+    scale: list[list[Any]] = []
+    for k, colour in enumerate(colours):
+        scale.append([k / n, colour])
+        scale.append([(k + 1) / n, colour])
+    return scale
+
+
+def _level_names_from(regions: pd.DataFrame) -> list[str]:
+    if "level_name" not in regions:
+        return []
+    pairs = regions[["level", "level_name"]].drop_duplicates().sort_values("level")
+    names = dict(zip(pairs["level"].astype(int), pairs["level_name"].astype(str), strict=True))
+    return [names.get(k, str(k)) for k in range(1, max(names, default=0) + 1)]
+
+
+def _name_of_level(level_names: Sequence[str], level: int) -> str:
+    return level_names[level - 1] if 0 < level <= len(level_names) else str(level)
+
+
+# --- choropleth --------------------------------------------------------------------------------
+
+
+@dataclass
+class GeoMatch:
+    """How the features of a GeoJSON matched the regions.
+
+    ``matched`` maps region code to feature index; ``unmatched_features`` describes every
+    feature that matched no region (its index, ISO property if any, and name);
+    ``regions_without_feature`` lists the codes of regions that no feature matched.
+    """
+
+    matched: dict[str, int] = field(default_factory=dict)
+    unmatched_features: list[dict[str, Any]] = field(default_factory=list)
+    regions_without_feature: list[str] = field(default_factory=list)
+
+
+def feature_iso(feature: Mapping[str, Any]) -> str | None:
+    """The ISO 3166-2 code of a GeoJSON feature from the first of :data:`ISO_PROPERTIES`."""
+    properties = feature.get("properties") or {}
+    for key in ISO_PROPERTIES:
+        value = properties.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip().upper()
+    return None
+
+
+def _feature_name(feature: Mapping[str, Any]) -> str:
+    properties = feature.get("properties") or {}
+    for key in ("shapeName", "name", "NAME", "name_en", "NAME_1"):
+        value = properties.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def match_features(geojson: Mapping[str, Any], regions: pd.DataFrame) -> GeoMatch:
+    """Match GeoJSON features to regions by ISO 3166-2 code (``iso_code``, else ``code``).
+
+    Nothing is dropped silently: features without a matching region and regions without a
+    feature are both returned. A second feature with the code of an already matched region
+    counts as unmatched.
+    """
+    iso = regions["iso_code"] if "iso_code" in regions else regions["code"]
+    iso = iso.fillna(regions["code"]).astype(str).str.upper()
+    by_iso = dict(zip(iso, regions["code"].astype(str), strict=True))
+    by_iso.update({c.upper(): c for c in regions["code"].astype(str)})
+    match = GeoMatch()
+    for i, feature in enumerate(geojson.get("features", [])):
+        code = by_iso.get(feature_iso(feature) or "")
+        if code is None or code in match.matched:
+            match.unmatched_features.append(
+                {"index": i, "iso": feature_iso(feature) or "", "name": _feature_name(feature)}
+            )
+        else:
+            match.matched[code] = i
+    match.regions_without_feature = [c for c in regions["code"] if c not in match.matched]
+    return match
+
+
+def choropleth(
+    regions: pd.DataFrame,
+    geojson: Mapping[str, Any],
+    color: str = "iai",
+    lang: str = "en",
+    title: str | None = None,
+) -> tuple[go.Figure, GeoMatch]:
+    """Regions on their real boundaries coloured by ``color`` (a numeric column, e.g. ``iai``).
+
+    Features that match no region are drawn in grey and returned in the :class:`GeoMatch`.
+    No base map is drawn, so the figure needs no network.
+    """
+    match = match_features(geojson, regions)
+    features = list(geojson.get("features", []))
+    shapes: list[dict[str, Any]] = []
+    for code, i in match.matched.items():
+        feature = copy.deepcopy(features[i])
+        feature["id"] = code
+        shapes.append(feature)
+    grey: list[dict[str, Any]] = []
+    for item in match.unmatched_features:
+        feature = copy.deepcopy(features[item["index"]])
+        feature["id"] = f"unmatched-{item['index']}"
+        grey.append(feature)
+    table = regions.set_index("code").loc[list(match.matched)]
+    names = region_names(regions, lang)
+    fig = go.Figure()
+    if shapes:
+        fig.add_trace(
+            go.Choropleth(
+                geojson={"type": "FeatureCollection", "features": shapes},
+                locations=list(match.matched),
+                featureidkey="id",
+                z=table[color].astype(float).to_numpy(),
+                zmin=0,
+                zmax=100,
+                colorscale=CONTINUOUS,
+                colorbar={"title": {"text": color.upper()}, "thickness": 12},
+                customdata=[names[c] for c in match.matched],
+                hovertemplate="<b>%{customdata}</b> (%{location})<br>%{z:.1f}<extra></extra>",
+                marker={"line": {"color": "white", "width": 0.5}},
+            )
+        )
+    if grey:
+        unmatched = label("unmatched_feature", lang)
+        fig.add_trace(
+            go.Choropleth(
+                geojson={"type": "FeatureCollection", "features": grey},
+                locations=[f["id"] for f in grey],
+                featureidkey="id",
+                z=[0] * len(grey),
+                colorscale=[[0, "#cccccc"], [1, "#cccccc"]],
+                showscale=False,
+                customdata=[
+                    f"{item['name'] or item['iso'] or item['index']}"
+                    for item in match.unmatched_features
+                ],
+                hovertemplate=f"%{{customdata}}<br>{unmatched}<extra></extra>",
+            )
+        )
+    fig.update_geos(fitbounds="locations", visible=False, projection={"type": "mercator"})
+    _layout(fig, title or label("choropleth_title", lang), 520)
+    return fig, match
+
+
+# --- rankings ----------------------------------------------------------------------------------
+
+
+def ranking(regions: pd.DataFrame, index: str = "iai", lang: str = "en") -> go.Figure:
+    """Regions by ``index`` rank (``iai`` or ``sppi``) with the q5-q95 rank interval as bars.
+
+    Needs ``<index>``, ``<index>_rank``, ``<index>_rank_q5`` and ``<index>_rank_q95``.
+    """
+    table = regions.sort_values([f"{index}_rank", "code"], kind="mergesort")
+    names = region_names(table, lang).to_numpy()
+    rank = table[f"{index}_rank"].astype(float).to_numpy()
+    q5 = table[f"{index}_rank_q5"].astype(float).to_numpy()
+    q95 = table[f"{index}_rank_q95"].astype(float).to_numpy()
+    hover = [
+        f"<b>{n}</b><br>{index.upper()} {_fmt(s)}<br>{label('rank', lang)} {int(r)}"
+        f" ({label('interval', lang)} {_fmt(a, 0)}-{_fmt(b, 0)})"
+        for n, s, r, a, b in zip(names, table[index], rank, q5, q95, strict=True)
+    ]
+    fig = go.Figure(
+        go.Scatter(
+            x=rank,
+            y=names,
+            mode="markers",
+            marker={"size": 7, "color": "#08519c"},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": np.maximum(q95 - rank, 0),
+                "arrayminus": np.maximum(rank - q5, 0),
+                "color": "#6baed6",
+                "thickness": 2,
+                "width": 0,
+            },
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 9}, automargin=True)
+    fig.update_xaxes(
+        title={"text": label("rank_axis", lang)}, gridcolor="#eeeeee", rangemode="tozero"
+    )
+    title = label(f"ranking_{index}", lang)
+    return _layout(fig, title, 120 + 13 * len(table))
+
+
+def level_probabilities(
+    regions: pd.DataFrame, lang: str = "en", level_names: Sequence[str] = ()
+) -> go.Figure:
+    """Stacked horizontal bars of ``p_level_1``, ``p_level_2``, ... per region (by IAI rank)."""
+    table = regions.sort_values(["iai_rank", "code"], kind="mergesort")
+    columns = sorted(
+        (c for c in table.columns if c.startswith("p_level_")), key=lambda c: int(c[8:])
+    )
+    names = region_names(table, lang).to_numpy()
+    if not level_names:
+        level_names = _level_names_from(regions)
+    fig = go.Figure()
+    for column in columns:
+        k = int(column.removeprefix("p_level_"))
+        fig.add_trace(
+            go.Bar(
+                x=table[column].astype(float).to_numpy(),
+                y=names,
+                orientation="h",
+                name=_name_of_level(level_names, k),
+                marker={"color": _level_colour(k)},
+                hovertemplate=f"%{{y}}<br>{_name_of_level(level_names, k)}: %{{x:.2f}}"
+                "<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 9}, automargin=True)
+    fig.update_xaxes(range=[0, 1], title={"text": label("probability", lang)})
+    return _layout(fig, label("level_probabilities", lang), 140 + 13 * len(table))
+
+
+# --- pillar profile ----------------------------------------------------------------------------
+
+
+def pillar_profile(
+    scores: pd.DataFrame,
+    pillar_names: Mapping[str, str],
+    regions: pd.DataFrame,
+    lang: str = "en",
+) -> go.Figure:
+    """Heatmap of every region's pillar scores (rows by IAI rank, columns the pillars).
+
+    Args:
+        scores: regions (index: code) x pillar codes of both indices.
+        pillar_names: pillar code -> display name (columns appear in this order).
+        regions: the regions table, for names and order.
+    """
+    order = regions.sort_values(["iai_rank", "code"], kind="mergesort")["code"]
+    columns = [c for c in pillar_names if c in scores.columns]
+    table = scores.reindex(index=order, columns=columns)
+    names = region_names(regions, lang).reindex(order).to_numpy()
+    x = [pillar_names[c] for c in columns]
+    fig = go.Figure(
+        go.Heatmap(
+            z=table.to_numpy(dtype=float),
+            x=x,
+            y=names,
+            colorscale=CONTINUOUS,
+            zmin=0,
+            zmax=100,
+            xgap=1,
+            ygap=1,
+            colorbar={"thickness": 12},
+            hovertemplate="%{y}<br>%{x}: %{z:.1f}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 9}, automargin=True)
+    fig.update_xaxes(side="top", tickangle=-35, automargin=True)
+    return _layout(fig, label("pillar_profile", lang), 220 + 13 * len(table))
+
+
+# --- network -----------------------------------------------------------------------------------
+
+
+def strongest_ties(intensity: pd.DataFrame, top_n: int = 60) -> pd.DataFrame:
+    """The ``top_n`` region-partner pairs by bilateral intensity (ties broken by codes).
+
+    Returns ``region``, ``partner``, ``intensity`` (only positive intensities).
+    """
+    long = intensity.stack().rename("intensity").reset_index()
+    long.columns = ["region", "partner", "intensity"]
+    long = long[long["intensity"] > 0]
+    long = long.sort_values(
+        ["intensity", "region", "partner"], ascending=[False, True, True], kind="mergesort"
+    )
+    return long.head(top_n).reset_index(drop=True)
+
+
+def network(
+    ties: pd.DataFrame,
+    region_labels: Mapping[str, str],
+    partner_labels: Mapping[str, str],
+    lang: str = "en",
+    seed: int = 7,
+) -> go.Figure:
+    """The region-partner network of ``ties`` (``region``, ``partner``, ``intensity``).
+
+    Positions come from networkx's spring layout with a fixed ``seed``; edge width follows
+    intensity. Regions are blue circles, partner countries orange diamonds.
+    """
+    graph = nx.Graph()
+    for row in ties.itertuples(index=False):
+        graph.add_edge(f"r:{row.region}", f"p:{row.partner}", weight=float(row.intensity))
+    positions = nx.spring_layout(graph, seed=seed, weight="weight") if len(graph) else {}
+    fig = go.Figure()
+    top = float(ties["intensity"].max()) if len(ties) else 1.0
+    for row in ties.itertuples(index=False):  # one trace per edge for its own width
+        a, b = positions[f"r:{row.region}"], positions[f"p:{row.partner}"]
+        fig.add_trace(
+            go.Scatter(
+                x=[a[0], b[0]],
+                y=[a[1], b[1]],
+                mode="lines",
+                line={"width": 0.5 + 4 * float(row.intensity) / top, "color": "#9ecae1"},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    for kind, prefix, labels, style in (
+        ("regions", "r:", region_labels, {"color": "#08519c", "symbol": "circle"}),
+        ("partners", "p:", partner_labels, {"color": "#e6550d", "symbol": "diamond"}),
+    ):
+        nodes = sorted(n for n in graph.nodes if n.startswith(prefix))
+        codes = [n[len(prefix) :] for n in nodes]
+        strength = [graph.degree(n, weight="weight") for n in nodes]
+        fig.add_trace(
+            go.Scatter(
+                x=[positions[n][0] for n in nodes],
+                y=[positions[n][1] for n in nodes],
+                mode="markers+text",
+                text=[_short_code(c) if prefix == "r:" else c for c in codes],
+                textposition="top center",
+                textfont={"size": 9},
+                marker={**style, "size": [8 + 10 * s / max(max(strength), 1e-9) for s in strength]},
+                name=label(f"network_{kind}", lang),
+                customdata=[labels.get(c, c) for c in codes],
+                hovertemplate="<b>%{customdata}</b><br>"
+                + label("intensity", lang)
+                + " %{marker.size:.0f}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
+    title = label("network_title", lang).format(n=len(ties))
+    return _layout(fig, title, 650, legend={"orientation": "h"})
+
+
+# --- scenarios ---------------------------------------------------------------------------------
+
+
+def scenario_levels(
+    capacity: pd.DataFrame,
+    totals: pd.DataFrame,
+    region_labels: Mapping[str, str],
+    partner_label: str,
+    lang: str = "en",
+    top: int = 10,
+) -> go.Figure:
+    """One partner's scenario at every crisis level.
+
+    Args:
+        capacity: long table ``level``, ``code``, ``capacity`` (every region at every level).
+        totals: one row per ``level`` with ``total``, ``resilience``, ``redundancy``.
+        region_labels: code -> display name.
+        partner_label: the partner's name for the title.
+        top: how many regions to show (the top at level 0 and at the highest level).
+
+    Left: the capacity of the top regions as lines across the levels; right: the country's
+    total capacity per level (resilience and redundancy in the hover).
+    """
+    levels = sorted(int(v) for v in totals["level"])
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.65, 0.35],
+        subplot_titles=(label("scenario_top_regions", lang), label("scenario_totals", lang)),
+    )
+    first = capacity[capacity["level"] == levels[0]] if levels else capacity.iloc[:0]
+    last = capacity[capacity["level"] == levels[-1]] if levels else capacity.iloc[:0]
+    chosen = list(dict.fromkeys([*_top_codes(first, top), *_top_codes(last, max(top // 2, 1))]))
+    wide = capacity.pivot_table(index="code", columns="level", values="capacity", aggfunc="first")
+    for i, code in enumerate(chosen):
+        values = wide.loc[code].reindex(levels).to_numpy(dtype=float)
+        fig.add_trace(
+            go.Scatter(
+                x=levels,
+                y=values,
+                mode="lines+markers",
+                name=region_labels.get(code, code),
+                line={"width": 1.5},
+                legendgroup="regions",
+                hovertemplate=f"{region_labels.get(code, code)}<br>"
+                + label("crisis_level", lang)
+                + " %{x}: %{y:.3f}<extra></extra>",
+                marker={"size": 6},
+                showlegend=i < 15,
+            ),
+            row=1,
+            col=1,
+        )
+    ordered = totals.set_index("level").reindex(levels)
+    hover = [
+        f"{label('crisis_level', lang)} {lv}<br>{label('total', lang)} {_fmt(t, 3)}"
+        f"<br>{label('resilience', lang)} {_fmt(r, 3)}<br>{label('redundancy', lang)} {_fmt(d, 1)}"
+        for lv, t, r, d in zip(
+            levels, ordered["total"], ordered["resilience"], ordered["redundancy"], strict=True
+        )
+    ]
+    fig.add_trace(
+        go.Bar(
+            x=levels,
+            y=ordered["total"].to_numpy(dtype=float),
+            marker={"color": [CRISIS_COLOURS[lv % len(CRISIS_COLOURS)] for lv in levels]},
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            showlegend=False,
+        ),
+        row=1,
+        col=2,
+    )
+    fig.update_xaxes(tickvals=levels, title={"text": label("crisis_level", lang)})
+    fig.update_yaxes(gridcolor="#eeeeee", rangemode="tozero")
+    title = label("scenario_title", lang).format(partner=partner_label)
+    return _layout(fig, title, 480, legend={"font": {"size": 10}})
+
+
+def _top_codes(table: pd.DataFrame, n: int) -> list[str]:
+    ordered = table.sort_values(["capacity", "code"], ascending=[False, True], kind="mergesort")
+    return list(ordered["code"].head(n))

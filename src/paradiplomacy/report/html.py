@@ -1,0 +1,473 @@
+"""The assessment as ONE self-contained HTML file that opens without a network.
+
+plotly.js is embedded once in a ``<script>`` of the page; figures are plotly ``<div>``s with
+fixed ids; there is no CDN, web font, or any ``src``/``href`` to an external resource. The page
+is rendered from ``templates/report.html.j2`` with Jinja2 (autoescape on). Sections have ids
+(``summary``, ``tile-map``, ``choropleth``, ``rankings``, ``levels``, ``pillars``, ``network``,
+``partner-<XX>``, ``provenance``) and a SYNTHETIC DATA banner sits at the top of the page (sticky)
+and of every section whenever the data are synthetic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from markupsafe import Markup
+
+from . import figures, label
+from .excel import pillar_scores, scenario_levels
+
+TEMPLATES = Path(__file__).parent / "templates"
+TOP_REGIONS = 10
+NETWORK_TIES = 60
+PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@lru_cache(maxsize=1)
+def _plotlyjs() -> Markup:
+    from plotly.offline import get_plotlyjs
+
+    return Markup(get_plotlyjs().replace("</script", "<\\/script"))
+
+
+def _figure_html(fig: go.Figure, div_id: str) -> Markup:
+    html = fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOT_CONFIG)
+    return Markup(html)
+
+
+def _num(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if np.isnan(number):
+        return "-"
+    return f"{number:,.{digits}f}"
+
+
+def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
+    return {"columns": list(columns), "rows": [list(r) for r in rows]}
+
+
+def _level_names(assessment: Any, lang: str) -> list[str]:
+    levels = assessment.configs["classification"].levels
+    return [str(getattr(lv, f"label_{lang}", None) or lv.label_en) for lv in levels]
+
+
+def _country_names(assessment: Any, lang: str) -> dict[str, str]:
+    column = "name_ru" if lang == "ru" else "name_en"
+    names = assessment.partners[column].fillna(assessment.partners["name_en"])
+    return {str(k): str(v) for k, v in names.items()}
+
+
+def _tile_grid(assessment: Any) -> pd.DataFrame:
+    from ..registry.tilegrid import load_tilegrid
+
+    return load_tilegrid().to_frame(assessment.scope)
+
+
+def load_geojson(path: Path) -> dict[str, Any]:
+    """Read a GeoJSON FeatureCollection (a ValueError if it is not one)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("features"), list):
+        raise ValueError(f"{path}: not a GeoJSON FeatureCollection (no 'features' list)")
+    return data
+
+
+def report_context(
+    assessment: Any,
+    partners: Sequence[str] = (),
+    geojson: Path | dict[str, Any] | None = None,
+    lang: str = "en",
+) -> dict[str, Any]:
+    """Everything the template needs: labels, tables as formatted strings, figures as HTML."""
+    if lang not in ("en", "ru"):
+        raise ValueError(f"lang must be 'en' or 'ru', not {lang!r}")
+    regions = assessment.regions_table()
+    iso = assessment.regions.reset_index(drop=True).set_index("code")["iso_code"]
+    regions = regions.assign(iso_code=regions["code"].map(iso).to_numpy())
+    names = figures.region_names(regions, lang)
+    level_names = _level_names(assessment, lang)
+    countries = _country_names(assessment, lang)
+
+    def L(key: str, **fields: Any) -> str:
+        text = label(key, lang)
+        return text.format(**fields) if fields else text
+
+    sections: list[dict[str, Any]] = []
+
+    # summary
+    provenance = assessment.provenance()
+    top = regions.head(TOP_REGIONS)
+    summary = {
+        "id": "summary",
+        "title": L("summary"),
+        "text": L(
+            "summary_text",
+            year=assessment.year,
+            scope=assessment.scope,
+            regions=len(regions),
+            records=f"{provenance['records']:,}",
+            statistics=f"{provenance['statistics']:,}",
+            runs=f"{assessment.runs:,}",
+            seed=assessment.seed,
+        ),
+        "tables": [
+            {
+                "caption": L("top_regions"),
+                **_table(
+                    [L("rank"), L("code"), L("name"), "IAI", L("interval"), L("level"), "SPPI"],
+                    [
+                        [
+                            int(r.iai_rank),
+                            r.code,
+                            names[r.code],
+                            _num(r.iai),
+                            f"{_num(r.iai_rank_q5, 0)}-{_num(r.iai_rank_q95, 0)}",
+                            _name(level_names, int(r.level)),
+                            _num(r.sppi),
+                        ]
+                        for r in top.itertuples(index=False)
+                    ],
+                ),
+            },
+            {
+                "caption": L("levels_count"),
+                **_table(
+                    [L("level"), L("count")],
+                    [
+                        [f"{k}. {_name(level_names, k)}", int((regions["level"] == k).sum())]
+                        for k in range(1, len(level_names) + 1)
+                    ],
+                ),
+            },
+        ],
+        "figures": [],
+        "notes": [],
+    }
+    sections.append(summary)
+
+    # tile map
+    grid = _tile_grid(assessment)
+    missing = figures.missing_tiles(regions, grid)
+    sections.append(
+        {
+            "id": "tile-map",
+            "title": L("tile_map"),
+            "text": L("tile_map_note"),
+            "figures": [
+                _figure_html(
+                    figures.tile_map(regions, grid, "iai", lang, level_names), "fig-tile-iai"
+                ),
+                _figure_html(
+                    figures.tile_map(regions, grid, "level", lang, level_names), "fig-tile-level"
+                ),
+            ],
+            "tables": [],
+            "notes": [f"{L('no_tile')}: {', '.join(missing)}"] if missing else [],
+        }
+    )
+
+    # choropleth
+    if geojson is not None:
+        data = geojson if isinstance(geojson, dict) else load_geojson(geojson)
+        fig, match = figures.choropleth(regions, data, "iai", lang)
+        unmatched = [
+            [str(u["index"]), u["iso"] or "-", u["name"] or "-"] for u in match.unmatched_features
+        ]
+        sections.append(
+            {
+                "id": "choropleth",
+                "title": L("choropleth"),
+                "text": "",
+                "figures": [_figure_html(fig, "fig-choropleth")],
+                "tables": [
+                    {
+                        "caption": L("unmatched_features"),
+                        "id": "unmatched-features",
+                        **_table(["#", "ISO", L("name")], unmatched),
+                    },
+                ],
+                "notes": [
+                    f"{L('regions_without_feature')} ({len(match.regions_without_feature)}): "
+                    + (", ".join(match.regions_without_feature) or L("none"))
+                ],
+            }
+        )
+
+    # rankings
+    sections.append(
+        {
+            "id": "rankings",
+            "title": L("rankings"),
+            "text": L("rankings_note"),
+            "figures": [
+                _figure_html(figures.ranking(regions, "iai", lang), "fig-ranking-iai"),
+                _figure_html(figures.ranking(regions, "sppi", lang), "fig-ranking-sppi"),
+            ],
+            "tables": [],
+            "notes": [],
+        }
+    )
+
+    # level probabilities
+    sections.append(
+        {
+            "id": "levels",
+            "title": L("levels"),
+            "text": "",
+            "figures": [
+                _figure_html(figures.level_probabilities(regions, lang, level_names), "fig-levels")
+            ],
+            "tables": [],
+            "notes": [],
+        }
+    )
+
+    # pillar profiles
+    scores, pillar_names = pillar_scores(assessment)
+    sections.append(
+        {
+            "id": "pillars",
+            "title": L("pillars"),
+            "text": "",
+            "figures": [
+                _figure_html(
+                    figures.pillar_profile(scores, pillar_names, regions, lang), "fig-pillars"
+                )
+            ],
+            "tables": [],
+            "notes": [],
+        }
+    )
+
+    # network
+    ties = figures.strongest_ties(assessment.channels.bilateral_intensity(), NETWORK_TIES)
+    sections.append(
+        {
+            "id": "network",
+            "title": L("network"),
+            "text": "",
+            "figures": [
+                _figure_html(figures.network(ties, names.to_dict(), countries, lang), "fig-network")
+            ],
+            "tables": [],
+            "notes": [],
+        }
+    )
+
+    # partners
+    for partner in dict.fromkeys(p.strip().upper() for p in partners):
+        sections.append(_partner_section(assessment, partner, names, countries, lang, L))
+
+    # configuration and provenance
+    sections.append(_provenance_section(assessment, provenance, lang, L))
+
+    return {
+        "lang": lang,
+        "title": L("title"),
+        "synthetic": bool(assessment.synthetic),
+        "banner": L("synthetic_banner"),
+        "banner_short": L("synthetic_short"),
+        "generated_label": L("generated"),
+        "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "contents": L("contents"),
+        "sections": sections,
+        "plotlyjs": _plotlyjs(),
+    }
+
+
+def _name(level_names: Sequence[str], level: int) -> str:
+    return level_names[level - 1] if 0 < level <= len(level_names) else str(level)
+
+
+def _partner_section(
+    assessment: Any,
+    partner: str,
+    names: pd.Series,
+    countries: dict[str, str],
+    lang: str,
+    L: Any,
+) -> dict[str, Any]:
+    capacity, totals = scenario_levels(assessment, partner, top=TOP_REGIONS)
+    partner_name = countries.get(partner, partner)
+    p_top = f"p_top{TOP_REGIONS}"
+    tables = [
+        {
+            "caption": L("country_totals"),
+            **_table(
+                [L("crisis_level"), L("total"), L("resilience"), L("redundancy"),
+                 L("regions_with_capacity")],
+                [
+                    [
+                        f"{int(t.level)}: {L(f'crisis_{int(t.level)}')}",
+                        _num(t.total, 3),
+                        _num(t.resilience, 3),
+                        _num(t.redundancy, 1),
+                        "-" if t.regions_with_capacity is None else int(t.regions_with_capacity),
+                    ]
+                    for t in totals.itertuples(index=False)
+                ],
+            ),
+        }
+    ]  # fmt: skip
+    for level in sorted(capacity["level"].unique()):
+        table = capacity[capacity["level"] == level].sort_values(["rank", "code"], kind="mergesort")
+        rows = [
+            [
+                int(r["rank"]),
+                r["code"],
+                names.get(r["code"], r["code"]),
+                _num(r["capacity"], 3),
+                L(str(r["framework"])),
+                _num(r.get(p_top), 2),
+            ]
+            for _, r in table.head(TOP_REGIONS).iterrows()
+        ]
+        tables.append(
+            {
+                "caption": f"{L('crisis_level').capitalize()} {int(level)}: "
+                f"{L(f'crisis_{int(level)}')}. {L('top_capacity', n=TOP_REGIONS)}",
+                **_table(
+                    [L("rank"), L("code"), L("name"), L("capacity"), L("framework"),
+                     L("p_top", n=TOP_REGIONS)],
+                    rows,
+                ),
+            }
+        )  # fmt: skip
+    fig = figures.scenario_levels(
+        capacity, totals, names.to_dict(), partner_name, lang, top=TOP_REGIONS
+    )
+    return {
+        "id": f"partner-{partner}",
+        "title": f"{L('partner')}: {partner_name} ({partner})",
+        "text": "",
+        "figures": [_figure_html(fig, f"fig-partner-{partner}")],
+        "tables": tables,
+        "notes": [],
+    }
+
+
+def _provenance_section(
+    assessment: Any, provenance: dict[str, Any], lang: str, L: Any
+) -> dict[str, Any]:
+    configuration = assessment.configuration()
+    files = [
+        [role, _display_path(item["path"]), item["sha256"]]
+        for role, item in configuration["files"].items()
+    ]
+    cut_points = ", ".join(_num(c, 2) for c in configuration["cut_points"])
+    parameters = [
+        [L("year"), str(configuration["year"])],
+        [L("scope"), str(configuration["scope"])],
+        [L("runs"), f"{configuration['runs']:,}"],
+        [L("seed"), str(configuration["seed"])],
+        [L("cut_points"), cut_points],
+        [L("data_origin"), str(provenance.get("data", ""))],
+        [L("records"), f"{provenance['records']:,}"],
+        [L("records_up_to_year"), f"{provenance['records_up_to_year']:,}"],
+        [L("statistics"), f"{provenance['statistics']:,}"],
+    ]
+    pipelines = [
+        [index, json.dumps(pipeline, ensure_ascii=False, sort_keys=True, default=str)]
+        for index, pipeline in configuration["pipelines"].items()
+    ]
+    tables = [
+        {"caption": L("configuration_files"), **_table([L("role"), L("path"), L("sha256")], files)},
+        {"caption": L("parameters"), **_table(["", ""], parameters)},
+        {"caption": L("pipelines"), **_table(["", ""], pipelines), "code": True},
+        {
+            "caption": L("record_sources"),
+            **_table(
+                [L("source"), L("count")],
+                [[k, f"{v:,}"] for k, v in provenance["record_sources"].items()],
+            ),
+        },
+        {
+            "caption": L("statistic_sources"),
+            **_table(
+                [L("source"), L("count")],
+                [[k, f"{v:,}"] for k, v in provenance["statistic_sources"].items()],
+            ),
+        },
+        {
+            "caption": L("versions"),
+            **_table(["", ""], [[k, v] for k, v in assessment.versions().items()]),
+        },
+    ]
+    return {
+        "id": "provenance",
+        "title": L("provenance"),
+        "text": "",
+        "figures": [],
+        "tables": tables,
+        "notes": [],
+    }
+
+
+def _display_path(path: str) -> str:
+    """A shipped configuration file by its path relative to the package data (the name a
+    ``--config`` directory would use); any other file by its full path."""
+    from ..resources import data_path
+
+    try:
+        return Path(path).resolve().relative_to(data_path(".").resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+def render_report(
+    assessment: Any,
+    partners: Sequence[str] = (),
+    geojson: Path | None = None,
+    lang: str = "en",
+) -> str:
+    """The report of ``assessment`` as one self-contained HTML page (see the module docstring).
+
+    Args:
+        assessment: a built :class:`~paradiplomacy.assess.assessment.Assessment`.
+        partners: partner countries (ISO alpha-2) with a section of scenarios at crisis
+            levels 0-3 each.
+        geojson: a GeoJSON FeatureCollection of the regions for a choropleth (features matched
+            by ISO 3166-2 code in ``shapeISO``, ``iso_3166_2``, ``ISO3166-2`` or ``iso_code``).
+        lang: ``"en"`` or ``"ru"``: labels and region and country names.
+    """
+    context = report_context(assessment, partners, geojson, lang)
+    return _environment().get_template("report.html.j2").render(**context)
+
+
+def write_report(
+    assessment: Any,
+    partners: Sequence[str] = (),
+    geojson: Path | None = None,
+    lang: str = "en",
+    *,
+    out: Path,
+) -> Path:
+    """Write :func:`render_report` to ``out`` (UTF-8) and return the path."""
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_report(assessment, partners, geojson, lang), encoding="utf-8")
+    return path
