@@ -5,8 +5,9 @@
 - :func:`paradiplomacy.report.excel.export_assessment`: every table to one ``.xlsx``;
 - :mod:`paradiplomacy.report.figures`: the plotly figures, pure functions of the tables.
 
-Labels come from :mod:`paradiplomacy.i18n` (key ``report.<key>``) when it has them, else from
-:data:`LABELS` below, so the report works in English and Russian either way.
+Labels come from :mod:`paradiplomacy.i18n` (key ``report.<key>``, or the shared key of a value
+the assessment writes: crisis levels and frameworks) when it has them, else from :data:`LABELS`
+below, so the report works in English and Russian either way.
 """
 
 from __future__ import annotations
@@ -211,16 +212,30 @@ LABELS: dict[str, dict[str, str]] = {
 """Report labels by language; ``{name}`` fields are filled with :meth:`str.format`."""
 
 
-def label(key: str, lang: str = "en") -> str:
-    """The label ``key`` in ``lang``: ``paradiplomacy.i18n`` key ``report.<key>`` if it has it,
-    else :data:`LABELS` (English when the language lacks the key)."""
-    try:
-        from .. import i18n
+SHARED_KEYS: dict[str, str] = {
+    **{f"crisis_{level}": f"crisis.{level}" for level in range(4)},
+    "culture_image": "framework.culture_image",
+    "political_plus": "framework.political_plus",
+    "both": "framework.both",
+}
+"""Report keys whose labels are the shared ones of :mod:`paradiplomacy.i18n` (values the
+assessment writes), so the report and the dashboard name them alike."""
 
-        text = i18n.t(f"report.{key}", lang)
-        if isinstance(text, str) and text and text != f"report.{key}":
-            return text
-    except (ImportError, KeyError, ValueError, AttributeError):
-        pass
+
+def label(key: str, lang: str = "en") -> str:
+    """The label ``key`` in ``lang``.
+
+    In order: ``paradiplomacy.i18n`` key ``report.<key>``, then the shared key of
+    :data:`SHARED_KEYS`, then :data:`LABELS` (English when the language lacks the key).
+    """
+    from .. import i18n
+
+    for shared in (f"report.{key}", SHARED_KEYS.get(key)):
+        if shared is None:
+            continue
+        try:
+            return i18n.t(shared, lang)
+        except KeyError:
+            continue
     table = LABELS.get(lang, LABELS["en"])
     return table.get(key, LABELS["en"].get(key, key))

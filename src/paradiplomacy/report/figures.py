@@ -393,7 +393,17 @@ def level_probabilities(
                 "<extra></extra>",
             )
         )
-    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
+    fig.update_layout(
+        barmode="stack",
+        legend={
+            "orientation": "h",
+            "x": 1,
+            "xanchor": "right",
+            "y": 1.0,
+            "yanchor": "bottom",
+            "traceorder": "normal",
+        },
+    )
     fig.update_yaxes(autorange="reversed", tickfont={"size": 9}, automargin=True)
     fig.update_xaxes(range=[0, 1], title={"text": label("probability", lang)})
     return _layout(fig, label("level_probabilities", lang), 140 + 13 * len(table))

@@ -23,6 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from markupsafe import Markup
 
+from ..i18n import check_lang
 from . import figures, label
 from .excel import pillar_scores, scenario_levels
 
@@ -103,8 +104,7 @@ def report_context(
     lang: str = "en",
 ) -> dict[str, Any]:
     """Everything the template needs: labels, tables as formatted strings, figures as HTML."""
-    if lang not in ("en", "ru"):
-        raise ValueError(f"lang must be 'en' or 'ru', not {lang!r}")
+    check_lang(lang)
     regions = assessment.regions_table()
     iso = assessment.regions.reset_index(drop=True).set_index("code")["iso_code"]
     regions = regions.assign(iso_code=regions["code"].map(iso).to_numpy())
