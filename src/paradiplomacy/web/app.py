@@ -155,7 +155,11 @@ class Dashboard:
         # partners and intensities
         self.partners = a.partners
         self.channels: list[str] = list(a.channels.channels)
-        self.intensity = a.channels.bilateral_intensity()
+        self.strength = a.channels.strengths()  # (regions, partners, channels), once
+        weights = np.asarray(a.channels.channel_weights, dtype=float)
+        self.intensity = pd.DataFrame(
+            self.strength @ weights, index=a.channels.regions, columns=a.channels.partners
+        )
         active = self.intensity > 0
         self.partner_counts = active.sum(axis=0)
         self.partner_totals = self.intensity.sum(axis=0)
@@ -286,17 +290,28 @@ class Dashboard:
         return len(frame), frame_rows(part[[c for c in cols if c in part.columns]])
 
     def region_channels(self, code: str) -> list[dict[str, Any]]:
-        """The region's partners with the strength of each channel, strongest first."""
-        view = self.assessment.channels.region_view(code)
-        return [
-            {
-                "partner": r["partner"],
-                "intensity": r["intensity"],
-                "channels": {k: r[k] for k in self.channels},
-                "main_channel": r["main_channel"],
-            }
-            for r in frame_rows(view)
-        ]
+        """The region's partners with the strength of each channel, strongest first
+        (as ``ChannelTable.region_view``, from the precomputed strengths)."""
+        i = self.assessment.channels.region_index(code)
+        return self._ties(self.strength[i], self.intensity.iloc[i], "partner")
+
+    def _ties(self, b: np.ndarray, intensity: pd.Series, key: str) -> list[dict[str, Any]]:
+        values = intensity.to_numpy()
+        keep = np.flatnonzero(values > 0)
+        names = intensity.index.to_numpy()[keep]
+        order = np.lexsort((names.astype(str), -values[keep]))
+        rows = []
+        for j in keep[order]:
+            strengths = b[j]
+            rows.append(
+                {
+                    key: str(intensity.index[j]),
+                    "intensity": float(values[j]),
+                    "channels": dict(zip(self.channels, map(float, strengths), strict=True)),
+                    "main_channel": self.channels[int(np.argmax(strengths))],
+                }
+            )
+        return rows
 
     # --- partners ---------------------------------------------------------------------------
 
@@ -318,17 +333,10 @@ class Dashboard:
         return rows
 
     def partner_regions(self, alpha2: str) -> list[dict[str, Any]]:
-        """The regions carrying relations with the partner, by intensity, with channels."""
-        view = self.assessment.channels.partner_view(alpha2)
-        return [
-            {
-                "code": r["region"],
-                "intensity": r["intensity"],
-                "channels": {k: r[k] for k in self.channels},
-                "main_channel": r["main_channel"],
-            }
-            for r in frame_rows(view)
-        ]
+        """The regions carrying relations with the partner, by intensity, with channels
+        (as ``ChannelTable.partner_view``, from the precomputed strengths)."""
+        c = self.assessment.channels.partner_index(alpha2)
+        return self._ties(self.strength[:, c], self.intensity.iloc[:, c], "code")
 
     # --- scenarios --------------------------------------------------------------------------
 
