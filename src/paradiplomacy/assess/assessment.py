@@ -425,9 +425,8 @@ class Assessment:
         if scenario is None:
             if partner is None or level is None:
                 raise ValueError("a scenario needs a partner and a crisis level (0-3)")
-            scenario = Scenario(
-                name=f"{partner.upper()} level {level}", partner=partner, level=level
-            )
+            code = self._partner(partner)
+            scenario = Scenario(name=f"{code} level {level}", partner=code, level=level)
         elif not isinstance(scenario, Scenario):
             path = Path(scenario)
             scenario = Scenario.load(path) if path.exists() else Scenario.shipped(str(scenario))
