@@ -459,7 +459,7 @@ def scenario_answer(
         partner=alpha2,
         partner_name=board.partner_name(alpha2, lang),
         level=level,
-        level_name=board.crisis_levels.get(level, str(level)),
+        level_name=_crisis_name(board, level, lang),
         closed=list(closed),
         totals=Totals(
             total=_num(summary.get("total")),
@@ -595,3 +595,10 @@ def get_scenario(
 @router.get("/methods", response_model=Methods, summary="Configuration, versions, provenance")
 def get_methods(board: Board, lang: LangQuery = "en") -> Methods:
     return methods(board, lang)
+
+
+def _crisis_name(board: Dashboard, level: int, lang: str) -> str:
+    """The crisis level's name in ``lang`` (i18n ``crisis.N``, else the configuration's)."""
+    from .pages import crisis
+
+    return crisis(level, board.crisis_levels.get(level, str(level)), lang)

@@ -182,9 +182,33 @@ def _i18n_lookup() -> Callable[[str, str], str | None]:
 _LOOKUP = _i18n_lookup()
 
 
+PREFIXES = {
+    **{k: "channel." for k in ("political", "economic", "humanitarian", "education", "image")},
+    **{k: "framework." for k in ("culture_image", "political_plus", "both")},
+    **{k: "balance." for k in ("none", "institutional", "balanced", "societal")},
+    **{
+        k: "district."
+        for k in (
+            "central",
+            "northwestern",
+            "southern",
+            "north_caucasian",
+            "volga",
+            "ural",
+            "siberian",
+            "far_eastern",
+        )
+    },
+}
+"""Values the assessment writes, labelled in i18n under a dotted prefix (``channel.image``)."""
+
+
 def label(key: str, lang: str) -> str:
-    """The label ``key`` in ``lang``: from i18n, else :data:`FALLBACK_LABELS`, else the key."""
+    """The label ``key`` in ``lang``: from i18n (as is, or a value under its dotted prefix),
+    else :data:`FALLBACK_LABELS`, else the key."""
     value = _LOOKUP(key, lang)
+    if value is None and key in PREFIXES:
+        value = _LOOKUP(PREFIXES[key] + key, lang)
     if value is not None:
         return value
     MISSING_KEYS.add(key)
@@ -225,6 +249,24 @@ ENV = Environment(
 ENV.filters["fmt"] = fmt
 ENV.filters["pct"] = pct
 ENV.globals["rank_interval"] = rank_interval
+
+
+def orientation(value: str, lang: str) -> str:
+    """A region's geographic orientation in ``lang`` (i18n's ``orientation_label``)."""
+    try:
+        from ..i18n import orientation_label
+
+        return orientation_label(value, lang)
+    except (ImportError, KeyError, ValueError):
+        return value
+
+
+def crisis(level: int, name: str, lang: str) -> str:
+    """The name of a crisis level in ``lang`` (i18n ``crisis.N``, else the configuration's)."""
+    return _LOOKUP(f"crisis.{level}", lang) or name
+
+
+ENV.globals["orientation"] = orientation
 
 
 def iai_colour(iai: float | None) -> str:
@@ -422,7 +464,7 @@ def scenario_page(
         answer=answer,
         partners=partners,
         instruments=instruments,
-        crisis_levels=board.crisis_levels,
+        crisis_levels={k: crisis(k, v, lang) for k, v in board.crisis_levels.items()},
         channels=board.channels,
         js_labels=Markup(json.dumps(js_labels, ensure_ascii=False).replace("<", "\\u003c")),
     )
