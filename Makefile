@@ -35,6 +35,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_composite.py
 	$(BIN)/python benchmarks/bench_assess.py
+	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_web.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache

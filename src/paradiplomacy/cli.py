@@ -390,7 +390,8 @@ def demo(
     Writes the ledger summaries (`summary_by_*.csv`) to OUT, then the assessment (indices with
     1,000 uncertainty runs, classes, channels) to OUT/assessment and three shipped crisis
     scenarios (a rupture with the United States, sanctions with Germany, tension with Japan) to
-    OUT/scenarios/NAME. All of it is synthetic: every record's source is
+    OUT/scenarios/NAME, and the report for their partners to OUT/report.html; then prints how to
+    start the dashboard. All of it is synthetic: every record's source is
     `synthetic:<generator version>` and every output says so.
     """
     from paradiplomacy.ledger.synthetic import generate
@@ -428,7 +429,7 @@ def demo(
                 raise typer.Exit(1)
             console.print(report.summary(), highlight=False)
     _summarise(store, out)
-    run_demo_assessment(store, out)
+    run_demo_assessment(store, out, url)
 
 
 def _summarise(store: Store, out: Path) -> None:

@@ -310,11 +310,27 @@ DEMO_SCENARIOS = ("rupture_us", "sanctions_de", "tension_jp")
 """The shipped scenarios that ``paradiplomacy demo`` runs (data/scenarios/*.yaml)."""
 
 
-def run_demo_assessment(store: Store, out: Path) -> None:
-    """The demo's main job after the ledger summary: the assessment and three scenarios."""
+def run_demo_assessment(store: Store, out: Path, db: str) -> None:
+    """The demo's main job after the ledger summary: the assessment, three scenarios, the
+    report for their three partners, and how to start the dashboard."""
+    from paradiplomacy.report.html import write_report
+
     console.print("Running the assessment (indices with 1,000 uncertainty runs) ...")
     assessment = Assessment.from_store(store)
     _report_assessment(assessment, assessment.write(out / "assessment"))
+    partners = []
     for name in DEMO_SCENARIOS:
         result = assessment.scenario(scenario=name)
         _report_scenario(result, write_scenario(result, out / "scenarios" / name))
+        partners.append(result.summary["partner"])
+    report = write_report(assessment, partners=partners, out=out / "report.html")
+    console.print(
+        f"wrote {report}: the report for {', '.join(partners)} (one self-contained HTML file; "
+        "open it in a browser)",
+        highlight=False,
+    )
+    console.print(
+        f"Start the dashboard with: .venv/bin/paradiplomacy serve --db {db} "
+        "(then open http://127.0.0.1:8000/)",
+        highlight=False,
+    )

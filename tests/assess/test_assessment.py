@@ -197,3 +197,33 @@ def test_cli_errors(demo_db, tmp_path):
     )
     assert result.exit_code == 1
     assert "no ledger yet" in result.output
+
+
+def test_cli_report_and_excel_export(demo_db, tmp_path):
+    out = tmp_path / "report.html"
+    result = runner.invoke(
+        app,
+        ["report", "--db", demo_db, "--runs", "20", "--partners", "de,JP", "--lang", "ru",
+         "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert 'id="partner-DE"' in html and 'id="partner-JP"' in html
+    assert 'lang="ru"' in html
+    bad = runner.invoke(
+        app, ["report", "--db", demo_db, "--partners", "QQ", "--out", str(tmp_path / "x.html")]
+    )
+    assert bad.exit_code == 1 and "unknown country code(s) QQ" in bad.output
+    xlsx = tmp_path / "assessment.xlsx"
+    result = runner.invoke(
+        app, ["export", "assessment", "--db", demo_db, "--runs", "20", "--to", str(xlsx)]
+    )
+    assert result.exit_code == 0, result.output
+    import openpyxl
+
+    book = openpyxl.load_workbook(xlsx, read_only=True)
+    assert {"README", "regions", "columns"} <= set(book.sheetnames)
+    bad = runner.invoke(
+        app, ["export", "assessment", "--db", demo_db, "--to", str(tmp_path / "a.csv")]
+    )
+    assert bad.exit_code == 2
