@@ -119,3 +119,10 @@ def test_page_errors_are_html_without_traces(client, url, status, text):
 def test_static_files_are_served(client):
     assert client.get("/static/app.js").status_code == 200
     assert client.get("/static/style.css").status_code == 200
+
+
+def test_no_cdn_documentation_pages(client):
+    # FastAPI's /docs and /redoc load scripts from a CDN; the dashboard must work offline.
+    assert client.get("/docs").status_code == 404
+    assert client.get("/redoc").status_code == 404
+    assert client.get("/openapi.json").status_code == 200

@@ -418,7 +418,9 @@ def _wants_json(request: Request) -> bool:
 
 def create_app(assessment: Assessment, cache: bool = True) -> FastAPI:
     """The read-only dashboard app for a built assessment: HTML pages, ``/api/...`` JSON routes
-    (in the OpenAPI schema at ``/openapi.json``, docs at ``/docs``) and ``/static/...``.
+    (described by the OpenAPI schema at ``/openapi.json``) and ``/static/...``. FastAPI's
+    ``/docs`` and ``/redoc`` pages are off: they load their scripts from a CDN, and the
+    dashboard works without a network.
 
     With ``cache`` (the default) successful GET answers are kept by URL (:class:`ResponseCache`).
     """
@@ -431,6 +433,8 @@ def create_app(assessment: Assessment, cache: bool = True) -> FastAPI:
             ": read-only JSON API behind every number on the dashboard's pages."
         ),
         version=assessment.versions()["paradiplomacy"],
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.dashboard = Dashboard(assessment)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
