@@ -1,0 +1,1 @@
+"""Connectors that bring real public data into the ledger, with full provenance."""
