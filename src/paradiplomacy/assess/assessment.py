@@ -83,6 +83,14 @@ def config_paths(config_dir: str | Path | None = None) -> dict[str, Path]:
     return paths
 
 
+def _shown(path: Path) -> str:
+    """A shipped file as ``paradiplomacy:data/...`` (no server paths); others as given."""
+    try:
+        return "paradiplomacy:data/" + path.resolve().relative_to(data_path().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
@@ -546,7 +554,7 @@ class Assessment:
         """The configuration files used (path and SHA-256 prefix) and the main parameters."""
         return {
             "files": {
-                role: {"path": str(path), "sha256": _digest(path)}
+                role: {"path": _shown(path), "sha256": _digest(path)}
                 for role, path in self.paths.items()
             },
             "year": self.year,
