@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -154,4 +155,39 @@ class Statistic(Base):
         Index("ix_statistics_uid", "uid", unique=True),
         _superseded_once("statistics"),
         Index("ix_statistics_key", "region", "year", "indicator"),
+    )
+
+
+class Event(Base):
+    """One GDELT 2.0 event in a region of the registry, once per partner country.
+
+    Kept by the default rule of :mod:`paradiplomacy.connectors.gdelt`; ``(global_event_id,
+    partner)`` is unique (a re-run adds nothing). Provenance: the file the row came from, when it
+    was retrieved, and the connector's name and version.
+    """
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    global_event_id: Mapped[int] = mapped_column(BigInteger)
+    date: Mapped[dt.date] = mapped_column(Date)
+    region: Mapped[str] = mapped_column(ForeignKey("regions.code"))
+    partner: Mapped[str] = mapped_column(ForeignKey("partners.alpha2"))
+    event_code: Mapped[str] = mapped_column(String(8))
+    event_root_code: Mapped[str] = mapped_column(String(4))
+    quad_class: Mapped[int] = mapped_column(Integer)
+    goldstein: Mapped[float] = mapped_column(Float)
+    num_mentions: Mapped[int] = mapped_column(Integer)
+    num_sources: Mapped[int] = mapped_column(Integer)
+    num_articles: Mapped[int] = mapped_column(Integer)
+    avg_tone: Mapped[float] = mapped_column(Float)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    source_file: Mapped[str] = mapped_column(String(500))
+    retrieved: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    connector: Mapped[str] = mapped_column(String(60))
+
+    __table_args__ = (
+        Index("ix_events_key", "global_event_id", "partner", unique=True),
+        Index("ix_events_region_partner", "region", "partner"),
+        Index("ix_events_date", "date"),
     )
