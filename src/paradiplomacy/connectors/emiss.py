@@ -334,23 +334,23 @@ def post(client: HttpClient, url: str, data: Sequence[tuple[str, str]]) -> bytes
     The same policy as :meth:`HttpClient.get` (retries on timeouts, connection errors, 429 and
     5xx, honouring ``Retry-After``); raises :class:`FetchError` in one line when it gives up.
     """
+    form: dict[str, Any] = {}
+    for key, value in data:
+        form.setdefault(key, []).append(value)
     last = ""
     attempt = 0
     with client._client() as http:
         for attempt in range(client.retries + 1):
             wait = min(client.backoff * 2**attempt, client.max_wait)
             try:
-                response = http.post(url, data=list(data))
+                response = http.post(url, data=form)
             except httpx.TimeoutException:
                 last = f"timed out after {client.timeout:g} s"
             except httpx.TransportError as exc:
                 last = f"connection failed ({type(exc).__name__}: {exc})"
             else:
                 if response.status_code < 400:
-                    params: dict[str, Any] = {}
-                    for key, value in data:
-                        params.setdefault(key, []).append(value)
-                    client._keep(url, params, response)
+                    client._keep(url, form, response)
                     return response.content
                 last = f"HTTP {response.status_code} {response.reason_phrase}"
                 if response.status_code not in RETRY_STATUS:
