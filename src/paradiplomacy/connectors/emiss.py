@@ -39,13 +39,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pandas as pd
 
 from ..registry import RegionRegistry
 from .base import Fetched
-from .http import RETRY_STATUS, FetchError, HttpClient, retrieved_now
-from .wikidata import file_time
+from .http import HttpClient, file_time, retrieved_now
 
 DATA_URL = "https://www.fedstat.ru/indicator/data.do?format=sdmx"
 PAGE_URL = "https://www.fedstat.ru/indicator/{id}"
@@ -329,42 +327,11 @@ def _fetched(
 
 
 def post(client: HttpClient, url: str, data: Sequence[tuple[str, str]]) -> bytes:
-    """``POST url`` with form ``data``, with the client's timeout, retries, backoff and cache.
-
-    The same policy as :meth:`HttpClient.get` (retries on timeouts, connection errors, 429 and
-    5xx, honouring ``Retry-After``); raises :class:`FetchError` in one line when it gives up.
-    """
+    """``POST url`` with form ``data`` (repeated keys kept), with the client's retry policy."""
     form: dict[str, Any] = {}
     for key, value in data:
         form.setdefault(key, []).append(value)
-    last = ""
-    attempt = 0
-    with client._client() as http:
-        for attempt in range(client.retries + 1):
-            wait = min(client.backoff * 2**attempt, client.max_wait)
-            try:
-                response = http.post(url, data=form)
-            except httpx.TimeoutException:
-                last = f"timed out after {client.timeout:g} s"
-            except httpx.TransportError as exc:
-                last = f"connection failed ({type(exc).__name__}: {exc})"
-            else:
-                if response.status_code < 400:
-                    client._keep(url, form, response)
-                    return response.content
-                last = f"HTTP {response.status_code} {response.reason_phrase}"
-                if response.status_code not in RETRY_STATUS:
-                    break
-                retry_after = response.headers.get("Retry-After", "")
-                if retry_after.isdigit():
-                    wait = min(float(retry_after), client.max_wait)
-            if attempt < client.retries:
-                client.sleep(wait)
-    tries = attempt + 1
-    raise FetchError(
-        f"could not fetch {url}: {last} ({tries} attempt{'s' if tries > 1 else ''}); "
-        "nothing was written. Check the network, or replay a saved response with --from-file"
-    )
+    return client.post(url, form)
 
 
 def request_form(indicator: str, filters: Sequence[str] = ()) -> list[tuple[str, str]]:

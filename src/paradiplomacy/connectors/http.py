@@ -65,19 +65,35 @@ class HttpClient:
 
     def get(self, url: str, params: Mapping[str, Any] | None = None) -> bytes:
         """The body of ``GET url?params``; raises :class:`FetchError` after the last attempt."""
+        return self.request("GET", url, params=params)
+
+    def post(self, url: str, data: Mapping[str, Any]) -> bytes:
+        """The body of ``POST url`` with form ``data`` (a value may be a list of values)."""
+        return self.request("POST", url, data=data)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        """The body of one request, with the retry policy of the class docstring."""
         last = ""
+        attempt = 0
         with self._client() as client:
             for attempt in range(self.retries + 1):
                 wait = min(self.backoff * 2**attempt, self.max_wait)
                 try:
-                    response = client.get(url, params=params)
+                    response = client.request(method, url, params=params, data=data)
                 except httpx.TimeoutException:
                     last = f"timed out after {self.timeout:g} s"
                 except httpx.TransportError as exc:
                     last = f"connection failed ({type(exc).__name__}: {exc})"
                 else:
                     if response.status_code < 400:
-                        self._keep(url, params, response)
+                        self._keep(url, {**(params or {}), **(data or {})}, response)
                         return response.content
                     last = f"HTTP {response.status_code} {response.reason_phrase}"
                     if response.status_code not in RETRY_STATUS:
@@ -113,6 +129,11 @@ def cache_key(url: str, params: Mapping[str, Any] | None = None) -> str:
     """The file name a response is kept under: SHA-256 of the URL and sorted parameters."""
     text = url + "?" + json.dumps(dict(params or {}), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def file_time(path: Path) -> str:
+    """A file's modification time, UTC ISO 8601 (the retrieval time of a replayed response)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(path.stat().st_mtime))
 
 
 def retrieved_now() -> str:

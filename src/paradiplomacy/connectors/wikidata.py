@@ -41,7 +41,6 @@ or when the same record occurs twice in the response.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
@@ -51,7 +50,7 @@ import pandas as pd
 
 from ..registry import PartnerRegistry, RegionRegistry
 from .base import Fetched
-from .http import HttpClient, retrieved_now
+from .http import HttpClient, file_time, retrieved_now
 
 ENDPOINT = "https://query.wikidata.org/sparql"
 VERSION = "1.0"
@@ -253,12 +252,6 @@ def parse_results(
         rows_read=rows_read,
         skipped=+skipped,
     )
-
-
-def file_time(path: Path) -> str:
-    """A file's modification time, UTC ISO 8601 (the retrieval time of a replayed response)."""
-    stamp = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
-    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def fetch(
