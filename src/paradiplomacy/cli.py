@@ -15,6 +15,7 @@ from rich.table import Table as RichTable
 from paradiplomacy import __version__
 from paradiplomacy.cli_assess import register as register_assessment
 from paradiplomacy.cli_assess import run_demo_assessment
+from paradiplomacy.cli_fetch import fetch_app
 from paradiplomacy.cli_index import index_app
 from paradiplomacy.cli_report import register as register_report
 from paradiplomacy.ledger.export import RECORD_COLUMNS, STAT_COLUMNS, export_table, is_synthetic
@@ -48,6 +49,7 @@ app.add_typer(regions_app, name="regions")
 app.add_typer(index_app, name="index")
 register_assessment(app)
 register_report(app, export_app)
+app.add_typer(fetch_app, name="fetch")
 
 Db = Annotated[
     str | None,
