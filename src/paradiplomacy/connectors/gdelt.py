@@ -274,10 +274,15 @@ def _filter_csv(csv: Path, name: str, rule: Rule, threads: int | None) -> FileRe
     try:
         if threads:
             con.execute(f"SET threads = {int(threads)}")
-        ((n, hits),) = con.execute(
-            f"SELECT count(*), list(struct_pack({packed})) "
-            f"FILTER (WHERE ActionGeo_ADM1Code IN ({fips})) FROM {_read_csv_sql(csv)}"
+        con.execute(
+            f"CREATE TEMP TABLE scan AS SELECT count(*) AS n, list(struct_pack({packed})) "
+            f"FILTER (WHERE ActionGeo_ADM1Code IN ({fips})) AS hits FROM {_read_csv_sql(csv)}"
         ).fetchall()
+        ((n,),) = con.execute("SELECT n FROM scan").fetchall()
+        frame = con.execute(
+            f"SELECT {', '.join(f'h.{k} AS {k}' for k in _HIT_FIELDS)} "
+            "FROM (SELECT unnest(hits) AS h FROM scan)"
+        ).df()
         rejects = con.execute(
             "SELECT line, min(error_type), min(coalesce(column_name, '')), "
             "min(error_message) FROM rejects GROUP BY line ORDER BY line"
@@ -290,7 +295,6 @@ def _filter_csv(csv: Path, name: str, rule: Rule, threads: int | None) -> FileRe
         result.malformed.append((name, int(line), reason))
     if rejects:
         result.skipped[SKIP_MALFORMED] = len(rejects)
-    frame = pd.DataFrame(hits or [], columns=list(_HIT_FIELDS))
     result.skipped[SKIP_REGION] = int(n) - len(frame)
     _apply_partners(frame, rule, result)
     result.skipped = Counter({k: v for k, v in result.skipped.items() if v})
