@@ -369,3 +369,32 @@ def test_fast_on_demo_sized_data():
     start = time.perf_counter()
     compute_indicators(records, _statistics(), _regions(), _partners(), tax, Y, cat)
     assert time.perf_counter() - start < 1.0
+
+
+def test_event_indicators_from_gdelt_events():
+    events = pd.DataFrame(
+        {
+            "region": ["R1", "R1", "R1", "R2", "R1"],
+            "partner": ["DE", "CN", "DE", "DE", "DE"],
+            "date": [f"{Y}-03-01", f"{Y}-04-01", f"{Y}-05-01", f"{Y}-06-01", f"{Y - 1}-06-01"],
+            "quad_class": [1, 4, 2, 3, 1],
+            "goldstein": [3.0, -9.0, 6.0, -2.0, 10.0],
+            "avg_tone": [1.0, -5.0, 2.0, 0.0, 9.0],
+        }
+    )
+    catalogue = _catalogue(
+        *(
+            {**_ind(code), "kind": "events", "event": code}
+            for code in ("evt_events", "evt_partners", "evt_coop_share", "evt_goldstein")
+        )
+    )
+    args = (_records(), _statistics(), _regions(), _partners(), Taxonomy.load(), Y, catalogue)
+    out = compute_indicators(*args, events=events)
+    # R1 in year Y: three events (the one of Y-1 is out), partners DE and CN; cooperative
+    # (QuadClass 1-2): 2 of 3; mean Goldstein (3 - 9 + 6)/3 = 0.
+    assert out.loc["R1"].tolist() == [3.0, 2.0, 2 / 3, 0.0]
+    # R2: one conflictual event with DE; R3: no events (counts 0, means missing).
+    assert out.loc["R2"].tolist() == [1.0, 1.0, 0.0, -2.0]
+    assert out.loc["R3", "evt_events"] == 0.0 and np.isnan(out.loc["R3", "evt_goldstein"])
+    # Without events (none fetched) the indicators are missing, not zero.
+    assert compute_indicators(*args).isna().all().all()

@@ -10,6 +10,7 @@ import yaml
 from paradiplomacy.indicators.definitions import (
     Catalogue,
     CatalogueError,
+    EventIndicator,
     LedgerIndicator,
     StatisticIndicator,
     StructuralIndicator,
@@ -41,7 +42,7 @@ def test_default_catalogue_loads_and_documents_every_indicator():
     assert len(cat.codes) == len(set(cat.codes)) >= 35
     assert all(len(ind.description) > 40 for ind in cat.indicators)
     kinds = {type(ind) for ind in cat.indicators}
-    assert kinds == {LedgerIndicator, StatisticIndicator, StructuralIndicator}
+    assert kinds == {LedgerIndicator, StatisticIndicator, StructuralIndicator, EventIndicator}
     # Proxies say so.
     assert "PROXY" in cat["her_cultural_presence"].description
     ledger = cat["pol_agreements"]

@@ -137,13 +137,17 @@ class Assessment:
 
     @classmethod
     def from_store(cls, store: Any, **kwargs: Any) -> Assessment:
-        """Build from a :class:`~paradiplomacy.ledger.store.Store` (its registries and ledger)."""
+        """Build from a :class:`~paradiplomacy.ledger.store.Store` (its registries, ledger and
+        GDELT events)."""
+        from ..ledger.events import query_events
+
         return cls.build(
             store.records(),
             store.statistics(),
             store.regions,
             store.partners,
             store.taxonomy,
+            events=query_events(store),
             **kwargs,
         )
 
@@ -162,6 +166,7 @@ class Assessment:
         runs: int | None = None,
         seed: int | None = None,
         progress: Callable[[str], None] | None = None,
+        events: pd.DataFrame | None = None,
     ) -> Assessment:
         """Run the whole assessment; see the module docstring.
 
@@ -174,6 +179,7 @@ class Assessment:
                 the same relative names (:data:`CONFIG_FILES`).
             runs, seed: uncertainty runs and seed (default: those of each index's configuration).
             progress: called with the name of each stage as it starts.
+            events: GDELT events for ``events`` indicators (``ledger.events.query_events``).
         """
         step = progress or (lambda _name: None)
         timings: dict[str, float] = {}
@@ -203,7 +209,15 @@ class Assessment:
             "SPPI": load_index_config(paths["sppi"], catalogue),
         }
         values = compute_indicators(
-            records, statistics, region_frame, partner_frame, taxonomy, year, catalogue, codes
+            records,
+            statistics,
+            region_frame,
+            partner_frame,
+            taxonomy,
+            year,
+            catalogue,
+            codes,
+            events=events,
         )
         denoms = denominators(statistics, region_frame, year, codes)
         idata, imeta = indicator_tables(

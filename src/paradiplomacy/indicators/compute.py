@@ -34,11 +34,13 @@ from .definitions import (
     POPULATION,
     Catalogue,
     CatalogueError,
+    EventIndicator,
     LedgerIndicator,
     StatisticIndicator,
     StructuralIndicator,
     instrument_ids,
 )
+from .events import region_event_indicators
 
 __all__ = [
     "compute_indicators",
@@ -303,6 +305,7 @@ def compute_indicators(
     year: int,
     catalogue: Catalogue,
     scope_codes: Sequence[str] | None = None,
+    events: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every indicator of ``catalogue`` for every region, for indicator year ``year``.
 
@@ -318,6 +321,8 @@ def compute_indicators(
         year: the indicator year ``Y``.
         catalogue: the definitions (formulas: :mod:`paradiplomacy.indicators.definitions`).
         scope_codes: keep only these regions (registry order kept).
+        events: GDELT events (``paradiplomacy.ledger.events.query_events``) for ``events``
+            indicators; without them those indicators are NaN.
 
     Returns:
         One float column per indicator (catalogue order), index = region code (registry
@@ -334,11 +339,19 @@ def compute_indicators(
     stats = _Stats.of(statistics, index)
     dens = _denominators(stats, regions, year)
     columns: dict[str, np.ndarray] = {}
+    event_values = None
     for ind in catalogue.indicators:
         if isinstance(ind, LedgerIndicator):
             value = encoded.measure(ind, taxonomy, year)
         elif isinstance(ind, StatisticIndicator):
             value = _statistic(stats, ind, year)["value"].to_numpy(float)
+        elif isinstance(ind, EventIndicator):
+            if events is None:
+                value = np.full(len(index), np.nan)
+            else:
+                if event_values is None:
+                    event_values = region_event_indicators(events, year, list(index))
+                value = event_values[ind.event].to_numpy(float)
         else:
             value = _structural(ind, regions)
         if ind.per == "capita":
@@ -601,6 +614,10 @@ def provenance(
             frame["first_year"] = found["year"].to_numpy(float)
             frame["last_year"] = found["year"].to_numpy(float)
             frame["sources"] = found["source"].fillna("").astype(str).to_numpy()
+        elif isinstance(ind, EventIndicator):
+            frame["records"] = 0
+            frame["weight"] = 0.0
+            frame["sources"] = "GDELT events table (paradiplomacy events)"
         else:
             frame["records"] = 1
             frame["weight"] = 1.0

@@ -190,8 +190,19 @@ class StructuralIndicator(_Base):
     ]
 
 
+class EventIndicator(_Base):
+    """A value from the GDELT events table for the indicator year (``paradiplomacy fetch
+    gdelt``; :mod:`paradiplomacy.indicators.events`): the region's event-partner rows, its
+    distinct partner countries, the share of cooperative events (QuadClass 1-2), the mean
+    Goldstein scale or the mean tone. Missing (NaN) for every region when no events are given."""
+
+    kind: Literal["events"]
+    event: Literal["evt_events", "evt_partners", "evt_coop_share", "evt_goldstein", "evt_tone"]
+
+
 Indicator = Annotated[
-    LedgerIndicator | StatisticIndicator | StructuralIndicator, Field(discriminator="kind")
+    LedgerIndicator | StatisticIndicator | StructuralIndicator | EventIndicator,
+    Field(discriminator="kind"),
 ]
 
 
