@@ -16,7 +16,7 @@ from paradiplomacy import __version__
 from paradiplomacy.cli_assess import register as register_assessment
 from paradiplomacy.cli_assess import run_demo_assessment
 from paradiplomacy.cli_fetch import fetch_app
-from paradiplomacy.cli_gdelt import events, fetch_gdelt
+from paradiplomacy.cli_gdelt import climate, events, fetch_gdelt
 from paradiplomacy.cli_index import index_app
 from paradiplomacy.cli_report import register as register_report
 from paradiplomacy.ledger.export import RECORD_COLUMNS, STAT_COLUMNS, export_table, is_synthetic
@@ -53,6 +53,7 @@ register_report(app, export_app)
 fetch_app.command("gdelt")(fetch_gdelt)
 app.add_typer(fetch_app, name="fetch")
 app.command("events")(events)
+app.command("climate")(climate)
 
 Db = Annotated[
     str | None,

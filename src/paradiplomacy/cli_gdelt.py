@@ -182,6 +182,61 @@ def events(
     _emit(frame, fmt)
 
 
+def climate(
+    partner: Annotated[str | None, typer.Option(help="Partner country code or name")] = None,
+    since: Annotated[str | None, typer.Option(help="From this year or date (YYYY-MM-DD)")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this year or date")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+    db: Db = None,
+    registry: RegistryFile = None,
+) -> None:
+    """Monthly relations climate with each partner (mean Goldstein of its GDELT events in the
+    home country's regions) and the crisis level it suggests for scenarios (data/gdelt.yaml)."""
+    from paradiplomacy.connectors.gdelt_climate import (
+        ClimateConfig,
+        monthly_climate,
+        suggested_level,
+    )
+
+    if fmt not in ("table", "csv", "json"):
+        fail(f"--format: expected table, csv or json, got {fmt!r}", 2)
+    store = _store(db, registry)
+    try:
+        frame = query_events(
+            store,
+            partner=partner,
+            since=_date(since, "--since"),
+            until=_date(until, "--until", end=True),
+        )
+        code = store.partners.resolve(partner) if partner else None
+    except KeyError as exc:
+        fail(str(exc.args[0]) if exc.args else str(exc), 2)
+    finally:
+        store.close()
+    config = ClimateConfig.load()
+    table = monthly_climate(frame, config)
+    if fmt == "csv":
+        table.to_csv(sys.stdout, index=False)
+    elif fmt == "json":
+        sys.stdout.write(table.to_json(orient="records", force_ascii=False) + "\n")
+    else:
+        console.print(table.to_string(index=False) if len(table) else "no events", highlight=False)
+    if code and fmt == "table":
+        level, value, n = suggested_level(frame, code, config)
+        if level is None:
+            console.print(
+                f"{code}: {n} event(s) in the last {config.window_months} months, fewer than "
+                f"{config.min_events}: no suggestion",
+                highlight=False,
+            )
+        else:
+            console.print(
+                f"{code}: climate {value:+.2f} over the last {config.window_months} months "
+                f"({n} events) suggests crisis level {level}",
+                highlight=False,
+            )
+
+
 def _emit(frame: pd.DataFrame, fmt: str, limit: int = 50) -> None:
     if fmt == "csv":
         frame.to_csv(sys.stdout, index=False)
