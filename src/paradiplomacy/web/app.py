@@ -405,6 +405,9 @@ class ResponseCache:
     def store(self, key: bytes, start: dict[str, Any], body: bytes) -> None:
         if len(body) > self.max_item:
             return
+        previous = self.entries.pop(key, None)  # two concurrent misses of one URL
+        if previous is not None:
+            self.size -= len(previous[1])
         self.entries[key] = (dict(start), body)
         self.size += len(body)
         while self.size > self.max_bytes and self.entries:
