@@ -80,6 +80,20 @@ def test_malformed_lines_are_reported_with_file_and_line_and_the_rest_is_read(ru
     assert f"{CSV_A}:8: wrong column count" in text and "EUR 1" in text
 
 
+def test_bad_numbers_are_caught_outside_the_registry_regions_too(rule, tmp_path: Path) -> None:
+    lines = CSV_A.read_text(encoding="utf-8").split("\n")
+    fields = lines[2].split("\t")
+    assert fields[gdelt.COLUMNS.index("ActionGeo_ADM1Code")] == "US06"  # not a registry region
+    fields[gdelt.COLUMNS.index("NumArticles")] = "7x"
+    lines[2] = "\t".join(fields)
+    path = tmp_path / "bad.export.CSV"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = gdelt.filter_file(path, rule)
+    assert [line for _, line, _ in result.malformed] == [3, 8, 9, 12]
+    assert "NumArticles" in result.malformed[0][2]
+    assert result.rows_read == 12
+
+
 def test_zip_input_gives_what_the_csv_gives(rule) -> None:
     plain = gdelt.filter_file(CSV_A, rule)
     zipped = gdelt.filter_file(ZIP_A, rule)

@@ -48,6 +48,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pycountry
 
 from ..ledger.events import InsertReport, insert_events
@@ -197,7 +198,8 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         frame[col] = frame[col].astype("int64")
     for col in ("goldstein", "avg_tone"):
         frame[col] = frame[col].astype("float64")
-    frame["date"] = pd.to_datetime(frame["date"]).dt.date if len(frame) else frame["date"]
+    if len(frame) and not all(type(d) is dt.date for d in frame["date"]):
+        frame["date"] = pd.to_datetime(frame["date"]).dt.date
     for col in ("region", "partner", "event_code", "event_root_code", "source_url", "source_file"):
         frame[col] = frame[col].astype(object)
     return frame
@@ -224,10 +226,10 @@ def filter_file(
     """Apply the default rule to one export file (``.CSV`` or ``.CSV.zip``); see the module doc.
 
     DuckDB reads the file once: ``count(*)`` of the well-formed rows and the rows whose
-    ``ActionGeo_ADM1Code`` is a region's FIPS code (a filtered ``list`` aggregate), while its
-    ``store_rejects`` table collects the malformed lines. ``threads`` limits DuckDB's threads
-    (one per Dask worker thread). ``name`` is the file's name in the results and reports (the
-    URL of a downloaded file; the path by default).
+    ``ActionGeo_ADM1Code`` may be a region's FIPS code (filtered ``list`` aggregates; the exact
+    test follows), while its ``store_rejects`` table collects the malformed lines. ``threads``
+    limits DuckDB's threads (one per Dask worker thread). ``name`` is the file's name in the
+    results and reports (the URL of a downloaded file; the path by default).
     """
     path = Path(path)
     name = name or str(path)
@@ -267,28 +269,41 @@ _HIT_FIELDS = {
 }
 
 
+def _prefilter_sql(rule: Rule) -> str:
+    """A cheap superset test of ``ActionGeo_ADM1Code IN (the FIPS codes)``: the code's length and
+    its first two characters (a 2-element ``IN``, far cheaper per row than an 85-element one);
+    the exact test is applied afterwards to the few rows it lets through."""
+    if not rule.fips:
+        return "false"
+    lengths = ", ".join(str(n) for n in sorted({len(f) for f in rule.fips}))
+    prefixes = ", ".join(_sql_text(p) for p in sorted({f[:2] for f in rule.fips}))
+    return (
+        f"length(ActionGeo_ADM1Code) IN ({lengths}) AND left(ActionGeo_ADM1Code, 2) IN ({prefixes})"
+    )
+
+
 def _filter_csv(csv: Path, name: str, rule: Rule, threads: int | None) -> FileResult:
-    fips = ", ".join(_sql_text(f) for f in sorted(rule.fips))
-    packed = ", ".join(f'{k} := "{v}"' for k, v in _HIT_FIELDS.items())
+    pre = _prefilter_sql(rule)
+    lists = ", ".join(f'list("{v}") FILTER (WHERE {pre}) AS {k}' for k, v in _HIT_FIELDS.items())
     con = duckdb.connect()
     try:
         if threads:
             con.execute(f"SET threads = {int(threads)}")
-        con.execute(
-            f"CREATE TEMP TABLE scan AS SELECT count(*) AS n, list(struct_pack({packed})) "
-            f"FILTER (WHERE ActionGeo_ADM1Code IN ({fips})) AS hits FROM {_read_csv_sql(csv)}"
-        ).fetchall()
-        ((n,),) = con.execute("SELECT n FROM scan").fetchall()
-        frame = con.execute(
-            f"SELECT {', '.join(f'h.{k} AS {k}' for k in _HIT_FIELDS)} "
-            "FROM (SELECT unnest(hits) AS h FROM scan)"
-        ).df()
+        # One scan: count(*) of the well-formed rows and one list per hit column (the numeric
+        # columns are among them, so DuckDB casts, and checks, them on every row).
+        # Fetched as Arrow: the lists are flattened without copying row by row.
+        table = con.sql(f"SELECT count(*) AS n, {lists} FROM {_read_csv_sql(csv)}").to_arrow_table()
+        n = table.column("n")[0].as_py()
+        frame = pa.table(
+            {k: table.column(k).combine_chunks().flatten() for k in _HIT_FIELDS}
+        ).to_pandas()
         rejects = con.execute(
             "SELECT line, min(error_type), min(coalesce(column_name, '')), "
             "min(error_message) FROM rejects GROUP BY line ORDER BY line"
         ).fetchall()
     finally:
         con.close()
+    frame = frame[frame["adm1"].isin(rule.fips)].reset_index(drop=True)
     result = FileResult(file=name, events=empty_events(), rows_read=int(n) + len(rejects))
     for line, kind, column, message in rejects:
         reason = _malformed_reason(kind, column, message)
@@ -422,9 +437,14 @@ def run_dask(
     n_workers: int = 2,
     threads_per_worker: int = 1,
     names: Sequence[str] | None = None,
+    duckdb_threads: int = 1,
 ) -> FilterReport:
     """The Dask engine: each file is one task running :func:`filter_file` (the same function as
     :func:`run_duckdb`); results are gathered and concatenated in file order.
+
+    The parallelism is per file: each task runs DuckDB with ``duckdb_threads`` threads (1 by
+    default, so a worker with ``k`` threads runs ``k`` files at once without oversubscribing
+    its cores, whether the cluster is local or at ``scheduler``).
 
     ``scheduler`` is a scheduler address (``tcp://host:8786``); without one a ``LocalCluster``
     of ``n_workers`` processes is started for this run. The files must be readable by the
@@ -442,7 +462,7 @@ def run_dask(
         )
     try:
         with Client(scheduler or cluster) as client:
-            threads = threads_per_worker if cluster is not None else None
+            threads = duckdb_threads
             names = list(names) if names is not None else [str(p) for p in paths]
             n = len(names)
             futures = client.map(
