@@ -37,6 +37,7 @@ from sqlalchemy.orm import aliased
 from paradiplomacy.ledger.models import (
     ActivityRecord,
     Base,
+    Event,
     ImportBatch,
     PartnerRow,
     RegionRow,
@@ -333,6 +334,7 @@ class Store:
                     ("batches", ImportBatch),
                     ("records", ActivityRecord),
                     ("statistics", Statistic),
+                    ("events", Event),
                 )
             }
 
