@@ -10,6 +10,7 @@ ones (see :mod:`paradiplomacy.ledger.models`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Connection,
     Delete,
@@ -30,6 +32,7 @@ from sqlalchemy import (
     inspect,
     or_,
     select,
+    text,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import aliased
@@ -94,6 +97,7 @@ class Store:
         if url.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         event.listen(self.engine, "before_execute", _refuse_changes, retval=False)
+        self._current = False
 
     def __repr__(self) -> str:
         return f"Store({make_url(self.url).render_as_string(hide_password=True)!r})"
@@ -131,10 +135,19 @@ class Store:
         return inspect(self.engine).has_table("alembic_version")
 
     def ensure(self) -> Store:
-        """Initialise the database when it is new; check it otherwise."""
-        if not self.is_initialised():
+        """Initialise the database when it is new, and upgrade it when its schema is older than
+        this version's (checked once per store)."""
+        if self._current:
+            return self
+        if not self.is_initialised() or not self._at_head():
             self.init()
+        self._current = True
         return self
+
+    def _at_head(self) -> bool:
+        with self.engine.connect() as conn:
+            revision = conn.scalar(text("SELECT version_num FROM alembic_version"))
+        return revision == _head_revision()
 
     def reset(self) -> None:
         """Drop every ledger table (for a fresh demo database), then initialise."""
@@ -395,3 +408,11 @@ def _refuse_changes(_conn, clauseelement, *_args) -> None:
             f"{clauseelement.table.name} is append-only: add a correcting row that supersedes "
             "the old one instead of changing it"
         )
+
+
+@functools.cache
+def _head_revision() -> str | None:
+    """The newest schema revision this version of the package ships."""
+    config = Config()
+    config.set_main_option("script_location", "paradiplomacy:migrations")
+    return ScriptDirectory.from_config(config).get_current_head()
