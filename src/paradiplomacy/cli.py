@@ -18,6 +18,7 @@ from paradiplomacy.cli_assess import run_demo_assessment
 from paradiplomacy.cli_fetch import fetch_app
 from paradiplomacy.cli_gdelt import climate, events, fetch_gdelt
 from paradiplomacy.cli_index import index_app
+from paradiplomacy.cli_options import Db, Format, RegistryFile, open_store
 from paradiplomacy.cli_report import register as register_report
 from paradiplomacy.ledger.export import RECORD_COLUMNS, STAT_COLUMNS, export_table, is_synthetic
 from paradiplomacy.ledger.importer import ImportReport, import_file, import_frame
@@ -54,32 +55,6 @@ fetch_app.command("gdelt")(fetch_gdelt)
 app.add_typer(fetch_app, name="fetch")
 app.command("events")(events)
 app.command("climate")(climate)
-
-Db = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        envvar=ENV_VAR,
-        show_envvar=True,
-        help="Database: an SQLAlchemy URL or an SQLite file path [default: ./paradiplomacy.sqlite]",
-    ),
-]
-RegistryFile = Annotated[
-    Path | None,
-    typer.Option(
-        "--registry",
-        envvar="PARADIPLOMACY_REGISTRY",
-        exists=True,
-        dir_okay=False,
-        help="Region registry YAML file [default: Russia's federal subjects, shipped]",
-    ),
-]
-Format = Annotated[str, typer.Option("--format", "-f", help="table, csv or json")]
-
-
-def _store(db: str | None, registry: Path | None = None) -> Store:
-    regions = RegionRegistry.load(registry) if registry else None
-    return Store(db, regions=regions)
 
 
 def _emit(frame: pd.DataFrame, fmt: str, title: str, limit: int = 50) -> None:
@@ -143,7 +118,7 @@ def main(
 @app.command()
 def init(db: Db = None, registry: RegistryFile = None) -> None:
     """Create (or upgrade) the ledger database and load the region and partner registries."""
-    store = _store(db, registry)
+    store = open_store(db, registry)
     store.init()
     counts = store.counts()
     console.print(
@@ -156,7 +131,7 @@ def init(db: Db = None, registry: RegistryFile = None) -> None:
 def _import(
     kind: str, file: Path, db: str | None, registry: Path | None, dry_run: bool, max_errors: int
 ) -> None:
-    store = _store(db, registry)
+    store = open_store(db, registry)
     with progress_bar() as bar:
         task = bar.add_task(f"Writing {file.name}", total=None)
         report = import_file(
@@ -285,7 +260,7 @@ def records(
 
     The table view shows the main columns; `--format csv` or `json` gives every column.
     """
-    store = _store(db)
+    store = open_store(db)
     try:
         frame = store.records(
             region=region,
@@ -316,7 +291,7 @@ def stats(
     db: Db = None,
 ) -> None:
     """List statistics; without filters, a summary by indicator."""
-    store = _store(db)
+    store = open_store(db)
     try:
         frame = store.statistics(region=region, indicator=indicator, year=year, current=not history)
     except KeyError as error:
@@ -341,7 +316,7 @@ def stats(
 @app.command("batches")
 def batches(fmt: Format = "table", db: Db = None) -> None:
     """List import batches: file, SHA-256, time and counts."""
-    _emit(_store(db).batches(), fmt, "Import batches")
+    _emit(open_store(db).batches(), fmt, "Import batches")
 
 
 @export_app.command("records")
@@ -353,7 +328,7 @@ def export_records(
     db: Db = None,
 ) -> None:
     """Export activity records with their provenance."""
-    store = _store(db)
+    store = open_store(db)
     try:
         frame = store.records(region=region, partner=partner, current=not history)
         path = export_table(frame, to, title="Activity records", columns=RECORD_COLUMNS)
@@ -369,7 +344,7 @@ def export_stats(
     db: Db = None,
 ) -> None:
     """Export statistics in long form with their provenance."""
-    store = _store(db)
+    store = open_store(db)
     frame = store.statistics(current=not history)
     try:
         path = export_table(frame, to, title="Statistics", columns=STAT_COLUMNS)
@@ -403,7 +378,7 @@ def demo(
     from paradiplomacy.ledger.synthetic import generate
 
     url = db or str(out / "demo.sqlite")
-    store = _store(url)
+    store = open_store(url)
     store.ensure()
     if store.has_real_data():
         fail(

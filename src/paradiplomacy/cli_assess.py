@@ -11,18 +11,10 @@ import typer
 from rich.table import Table as RichTable
 
 from paradiplomacy.assess.assessment import Assessment, ScenarioResult, write_scenario
-from paradiplomacy.ledger.store import ENV_VAR, Store
+from paradiplomacy.cli_options import Db
+from paradiplomacy.ledger.store import Store
 from paradiplomacy.terminal import console, errors, fail, progress_bar
 
-Db = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        envvar=ENV_VAR,
-        show_envvar=True,
-        help="Database: an SQLAlchemy URL or an SQLite file path [default: ./paradiplomacy.sqlite]",
-    ),
-]
 Year = Annotated[
     int | None, typer.Option("--year", help="Assessment year [default: the latest in the ledger]")
 ]

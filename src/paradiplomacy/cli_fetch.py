@@ -13,12 +13,12 @@ from typing import Annotated
 
 import typer
 
+from paradiplomacy.cli_options import Db, RegistryFile, open_store
 from paradiplomacy.connectors import emiss, wikidata
 from paradiplomacy.connectors.base import Fetched, land
 from paradiplomacy.connectors.http import FetchError, HttpClient
 from paradiplomacy.ledger.importer import ImportReport
-from paradiplomacy.ledger.store import ENV_VAR, Store
-from paradiplomacy.registry import RegionRegistry
+from paradiplomacy.ledger.store import Store
 from paradiplomacy.terminal import console, errors, fail
 
 fetch_app = typer.Typer(
@@ -34,25 +34,6 @@ wikidata_app = typer.Typer(
 )
 fetch_app.add_typer(wikidata_app, name="wikidata")
 
-Db = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        envvar=ENV_VAR,
-        show_envvar=True,
-        help="Database: an SQLAlchemy URL or an SQLite file path [default: ./paradiplomacy.sqlite]",
-    ),
-]
-RegistryFile = Annotated[
-    Path | None,
-    typer.Option(
-        "--registry",
-        envvar="PARADIPLOMACY_REGISTRY",
-        exists=True,
-        dir_okay=False,
-        help="Region registry YAML file [default: Russia's federal subjects, shipped]",
-    ),
-]
 FromFile = Annotated[
     Path | None,
     typer.Option(
@@ -70,11 +51,6 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="Fetch and check only; w
 Timeout = Annotated[
     float, typer.Option("--timeout", min=1.0, help="Seconds to wait for the server.")
 ]
-
-
-def _store(db: str | None, registry: Path | None) -> Store:
-    regions = RegionRegistry.load(registry) if registry else None
-    return Store(db, regions=regions)
 
 
 def _client(cache: Path | None, timeout: float) -> HttpClient:
@@ -115,7 +91,7 @@ def _wikidata(
     dry_run: bool,
     timeout: float,
 ) -> None:
-    store = _store(db, registry)
+    store = open_store(db, registry)
     try:
         fetched = wikidata.fetch(
             kind,
@@ -221,7 +197,7 @@ def fetch_emiss(
     indicator supersedes the one in the ledger. See docs/connectors.md.
     """
     chosen = _pairs(select, "--select")
-    store = _store(db, registry)
+    store = open_store(db, registry)
     try:
         fetched = emiss.fetch(
             indicator,

@@ -20,33 +20,12 @@ import pandas as pd
 import typer
 from rich.table import Table as RichTable
 
+from paradiplomacy.cli_options import Db, RegistryFile, open_store
 from paradiplomacy.connectors import gdelt
 from paradiplomacy.connectors.http import FetchError, HttpClient
 from paradiplomacy.ledger.events import query_events
 from paradiplomacy.ledger.parsing import parse_date
-from paradiplomacy.ledger.store import ENV_VAR, Store
-from paradiplomacy.registry import RegionRegistry
 from paradiplomacy.terminal import console, errors, fail
-
-Db = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        envvar=ENV_VAR,
-        show_envvar=True,
-        help="Database: an SQLAlchemy URL or an SQLite file path [default: ./paradiplomacy.sqlite]",
-    ),
-]
-RegistryFile = Annotated[
-    Path | None,
-    typer.Option(
-        "--registry",
-        envvar="PARADIPLOMACY_REGISTRY",
-        exists=True,
-        dir_okay=False,
-        help="Region registry YAML file [default: Russia's federal subjects, shipped]",
-    ),
-]
 
 
 def _date(value: str | None, option: str, end: bool = False) -> dt.date | None:
@@ -61,11 +40,6 @@ def _date(value: str | None, option: str, end: bool = False) -> dt.date | None:
     if parsed is None:
         fail(f"{option}: expected a year or a date as YYYY-MM-DD, got {value!r}", 2)
     return parsed
-
-
-def _store(db: str | None, registry: Path | None) -> Store:
-    regions = RegionRegistry.load(registry) if registry else None
-    return Store(db, regions=regions)
 
 
 def fetch_gdelt(
@@ -122,7 +96,7 @@ def fetch_gdelt(
         fail("give --from and --to (a date range), or --files", 2)
     if files and (start or end or from_file):
         fail("--files reads local files: do not combine it with --from, --to or --from-file", 2)
-    store = _store(db, registry)
+    store = open_store(db, registry)
     try:
         result = gdelt.fetch(
             None if dry_run else store,
@@ -165,7 +139,7 @@ def events(
     """GDELT events in the ledger, one row per event and partner country."""
     if fmt not in ("table", "csv", "json"):
         fail(f"--format: expected table, csv or json, got {fmt!r}", 2)
-    store = _store(db, registry)
+    store = open_store(db, registry)
     try:
         frame = query_events(
             store,
@@ -200,7 +174,7 @@ def climate(
 
     if fmt not in ("table", "csv", "json"):
         fail(f"--format: expected table, csv or json, got {fmt!r}", 2)
-    store = _store(db, registry)
+    store = open_store(db, registry)
     try:
         frame = query_events(
             store,

@@ -10,13 +10,13 @@ import typer
 from paradiplomacy.cli_assess import (
     BANNER,
     ConfigDir,
-    Db,
     Runs,
     Scope,
     Seed,
     Year,
     load_assessment,
 )
+from paradiplomacy.cli_options import Db
 from paradiplomacy.terminal import console, errors, fail
 
 Partners = Annotated[
