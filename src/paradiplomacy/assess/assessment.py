@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import platform
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,8 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import __version__
-from ..composite.coin import Coin
+from ..composite.coin import Coin, versions
 from ..composite.uncertainty import AnalysisResult, analyse
 from ..indicators.compute import (
     compute_indicators,
@@ -521,15 +519,8 @@ class Assessment:
     # --- provenance and output ---------------------------------------------------------------
 
     def versions(self) -> dict[str, str]:
-        import scipy
-
-        return {
-            "paradiplomacy": __version__,
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "pandas": pd.__version__,
-            "scipy": scipy.__version__,
-        }
+        """Versions of the software that made the assessment."""
+        return versions()
 
     def provenance(self) -> dict[str, Any]:
         """Sources and counts of the records and statistics behind the numbers."""

@@ -51,7 +51,7 @@ import pandas as pd
 import pyarrow as pa
 import pycountry
 
-from ..ledger.events import InsertReport, insert_events
+from ..ledger.events import EVENT_COLUMNS, InsertReport, insert_events
 from ..ledger.store import Store
 from ..registry import PartnerRegistry, RegionRegistry
 from .http import FetchError, HttpClient, cache_key, retrieved_now
@@ -96,23 +96,6 @@ empty or non-numeric value in one of them makes the row malformed. Every other c
 as text and not checked (the filter query references exactly these columns, so DuckDB converts
 them for every row)."""
 
-EVENT_COLUMNS: tuple[str, ...] = (
-    "global_event_id",
-    "date",
-    "region",
-    "partner",
-    "event_code",
-    "event_root_code",
-    "quad_class",
-    "goldstein",
-    "num_mentions",
-    "num_sources",
-    "num_articles",
-    "avg_tone",
-    "source_url",
-    "source_file",
-)
-"""The columns of an events frame: one row per kept event and partner."""
 
 SKIP_REGION = "not in a registry region"
 SKIP_NO_PARTNER = "no partner (actor countries empty or the home country)"

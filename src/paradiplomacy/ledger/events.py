@@ -21,7 +21,7 @@ from .store import Store, check_references
 _LOOKUP = 5_000
 """Keys looked up per query when finding duplicates."""
 
-COLUMNS: tuple[str, ...] = (
+EVENT_COLUMNS: tuple[str, ...] = (
     "global_event_id",
     "date",
     "region",
@@ -36,10 +36,12 @@ COLUMNS: tuple[str, ...] = (
     "avg_tone",
     "source_url",
     "source_file",
-    "retrieved",
-    "connector",
 )
-"""The columns :func:`query_events` returns, in order."""
+"""The columns of an events frame: one row per kept event and partner (what a connector
+gives :func:`insert_events`)."""
+
+COLUMNS: tuple[str, ...] = (*EVENT_COLUMNS, "retrieved", "connector")
+"""The columns :func:`query_events` returns, in order: the event columns and provenance."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def _parse_time(value: str | dt.datetime) -> dt.datetime:
 def insert_events(
     store: Store, events: pd.DataFrame, *, retrieved: str | dt.datetime, connector: str
 ) -> InsertReport:
-    """Insert an events frame (the columns of :data:`paradiplomacy.connectors.gdelt.EVENT_COLUMNS`)
+    """Insert an events frame (the columns of :data:`EVENT_COLUMNS`)
     in one transaction, skipping ``(global_event_id, partner)`` keys already present.
 
     Raises on any problem (unknown region or partner, a database error) after rolling back:
