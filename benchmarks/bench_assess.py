@@ -20,9 +20,8 @@ import time
 from pathlib import Path
 
 from paradiplomacy.assess.assessment import Assessment
-from paradiplomacy.ledger.importer import import_frame
 from paradiplomacy.ledger.store import Store
-from paradiplomacy.ledger.synthetic import generate
+from paradiplomacy.ledger.synthetic import fill
 
 PARTNERS = ("US", "DE", "CN", "JP", "TR", "KZ", "BY", "FI", "IN", "FR", "GB", "IT", "KR", "VN",
             "EG", "BR", "AE", "MN", "UZ", "RS")  # fmt: skip
@@ -33,9 +32,7 @@ def main() -> int:
         url = f"sqlite:///{Path(folder) / 'demo.sqlite'}"
         store = Store(url)
         store.init()
-        ledger = generate(store.regions, store.partners, store.taxonomy, seed=42)
-        import_frame(store, ledger.records, "records", name="synthetic-records")
-        import_frame(store, ledger.statistics, "stats", name="synthetic-stats")
+        ledger = fill(store, seed=42)
         print(f"demo ledger: {len(ledger.records):,} synthetic records")
 
         started = time.perf_counter()

@@ -18,9 +18,8 @@ import time
 from pathlib import Path
 
 from paradiplomacy.assess.assessment import Assessment
-from paradiplomacy.ledger.importer import import_frame
 from paradiplomacy.ledger.store import Store
-from paradiplomacy.ledger.synthetic import generate
+from paradiplomacy.ledger.synthetic import fill
 from paradiplomacy.report.excel import export_assessment
 from paradiplomacy.report.html import write_report
 
@@ -33,9 +32,7 @@ def main() -> int:
         url = f"sqlite:///{Path(folder) / 'demo.sqlite'}"
         store = Store(url)
         store.init()
-        ledger = generate(store.regions, store.partners, store.taxonomy, seed=42)
-        import_frame(store, ledger.records, "records", name="synthetic-records")
-        import_frame(store, ledger.statistics, "stats", name="synthetic-stats")
+        ledger = fill(store, seed=42)
         print(f"demo ledger: {len(ledger.records):,} synthetic records")
         started = time.perf_counter()
         assessment = Assessment.from_store(store)

@@ -29,9 +29,8 @@ from pathlib import Path
 import httpx
 
 from paradiplomacy.assess.assessment import Assessment
-from paradiplomacy.ledger.importer import import_frame
 from paradiplomacy.ledger.store import Store
-from paradiplomacy.ledger.synthetic import generate
+from paradiplomacy.ledger.synthetic import fill
 
 CLIENTS = 20
 REQUESTS = 2000
@@ -193,9 +192,7 @@ def main() -> int:
         url = f"sqlite:///{Path(folder) / 'demo.sqlite'}"
         store = Store(url)
         store.init()
-        ledger = generate(store.regions, store.partners, store.taxonomy, seed=42)
-        import_frame(store, ledger.records, "records", name="synthetic-records")
-        import_frame(store, ledger.statistics, "stats", name="synthetic-stats")
+        ledger = fill(store, seed=42)
         started = time.perf_counter()
         assessment = Assessment.from_store(store)
         store.close()

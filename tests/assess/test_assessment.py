@@ -13,9 +13,8 @@ from typer.testing import CliRunner
 
 from paradiplomacy.assess.assessment import Assessment, write_scenario
 from paradiplomacy.cli import app
-from paradiplomacy.ledger.importer import import_frame
 from paradiplomacy.ledger.store import Store
-from paradiplomacy.ledger.synthetic import generate
+from paradiplomacy.ledger.synthetic import fill
 
 RUNS = 40
 REGION_COLUMNS = [
@@ -33,9 +32,7 @@ def demo_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
     shutil.copy(template_db, path)
     url = f"sqlite:///{path}"
     store = Store(url)
-    ledger = generate(store.regions, store.partners, store.taxonomy, seed=3, target_records=6000)
-    import_frame(store, ledger.records, "records", name="synthetic-records")
-    import_frame(store, ledger.statistics, "stats", name="synthetic-stats")
+    fill(store, seed=3, target_records=6000)
     store.close()
     return url
 

@@ -12,9 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from paradiplomacy.assess.assessment import Assessment
-from paradiplomacy.ledger.importer import import_frame
 from paradiplomacy.ledger.store import Store
-from paradiplomacy.ledger.synthetic import generate
+from paradiplomacy.ledger.synthetic import fill
 from paradiplomacy.report import excel
 from paradiplomacy.report.excel import SYNTHETIC_NOTICE, export_assessment
 
@@ -30,9 +29,7 @@ def assessment(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> A
     path = tmp_path_factory.mktemp("excel") / "demo.sqlite"
     shutil.copy(template_db, path)
     store = Store(f"sqlite:///{path}")
-    ledger = generate(store.regions, store.partners, store.taxonomy, seed=4, target_records=6000)
-    import_frame(store, ledger.records, "records", name="synthetic-records")
-    import_frame(store, ledger.statistics, "stats", name="synthetic-stats")
+    fill(store, seed=4, target_records=6000)
     built = Assessment.from_store(store, runs=50, seed=5)
     store.close()
     return built

@@ -10,9 +10,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from paradiplomacy.assess.assessment import Assessment
-from paradiplomacy.ledger.importer import import_frame
 from paradiplomacy.ledger.store import Store
-from paradiplomacy.ledger.synthetic import generate
+from paradiplomacy.ledger.synthetic import fill
 from paradiplomacy.web import create_app
 
 RUNS = 50
@@ -24,9 +23,7 @@ def web_assessment(template_db: Path, tmp_path_factory: pytest.TempPathFactory) 
     path = tmp_path_factory.mktemp("web") / "demo.sqlite"
     shutil.copy(template_db, path)
     store = Store(f"sqlite:///{path}")
-    ledger = generate(store.regions, store.partners, store.taxonomy, seed=3, target_records=6000)
-    import_frame(store, ledger.records, "records", name="synthetic-records")
-    import_frame(store, ledger.statistics, "stats", name="synthetic-stats")
+    fill(store, seed=3, target_records=6000)
     try:
         return Assessment.from_store(store, runs=RUNS, seed=5)
     finally:

@@ -107,6 +107,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from paradiplomacy.ledger.importer import import_frame
+from paradiplomacy.ledger.store import Store
 from paradiplomacy.ledger.taxonomy import STATUSES, Taxonomy
 from paradiplomacy.ledger.validation import RECORD_FIELDS, STATS_LONG
 from paradiplomacy.registry.partners import PartnerRegistry
@@ -865,3 +867,14 @@ def _statistics(
     return stats.sort_values(["region", "year", "indicator"], kind="mergesort").reset_index(
         drop=True
     )
+
+
+def fill(store: Store, *, seed: int = 42, target_records: int = 50_000) -> SyntheticLedger:
+    """Generate a synthetic ledger for ``store``'s registries and import it, records then
+    statistics, through the validated import (batches ``synthetic-records``/``-stats``)."""
+    ledger = generate(
+        store.regions, store.partners, store.taxonomy, seed=seed, target_records=target_records
+    )
+    import_frame(store, ledger.records, "records", name="synthetic-records")
+    import_frame(store, ledger.statistics, "stats", name="synthetic-stats")
+    return ledger
