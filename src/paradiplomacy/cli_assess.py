@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
 from rich.table import Table as RichTable
 
-from paradiplomacy.assess.assessment import Assessment, ScenarioResult, write_scenario
 from paradiplomacy.cli_options import Db
 from paradiplomacy.ledger.store import Store
 from paradiplomacy.terminal import console, errors, fail, progress_bar
+
+if TYPE_CHECKING:  # the assessment (scipy, the engine) is imported when a command runs
+    from paradiplomacy.assess.assessment import Assessment, ScenarioResult
 
 Year = Annotated[
     int | None, typer.Option("--year", help="Assessment year [default: the latest in the ledger]")
@@ -48,6 +50,8 @@ def load_assessment(
     seed: int | None,
 ) -> Assessment:
     """Build the assessment from the ledger at ``db``, with a progress bar; exits on an error."""
+    from paradiplomacy.assess.assessment import Assessment
+
     store = Store(db)
     if not store.is_initialised():
         fail(f"{store!r} has no ledger yet; run `paradiplomacy init` and import data, or `demo`")
@@ -224,6 +228,8 @@ def scenario(
         )
     except (ValueError, KeyError, FileNotFoundError) as exc:
         fail(str(exc))
+    from paradiplomacy.assess.assessment import write_scenario
+
     paths = write_scenario(result, out)
     _report_scenario(result, paths)
     if result.scenario.date is not None:
@@ -305,6 +311,7 @@ DEMO_SCENARIOS = ("rupture_us", "sanctions_de", "tension_jp")
 def run_demo_assessment(store: Store, out: Path, db: str) -> None:
     """The demo's main job after the ledger summary: the assessment, three scenarios, the
     report for their three partners, and how to start the dashboard."""
+    from paradiplomacy.assess.assessment import Assessment, write_scenario
     from paradiplomacy.report.html import write_report
 
     console.print("Running the assessment (indices with 1,000 uncertainty runs) ...")

@@ -5,19 +5,18 @@ from __future__ import annotations
 import itertools
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
 
-from paradiplomacy.composite import audit
-from paradiplomacy.composite.coin import Coin, build
 from paradiplomacy.composite.errors import CompositeError
-from paradiplomacy.composite.framework import Framework, framework_from_yaml, load_framework
-from paradiplomacy.composite.pipeline import load_pipeline
-from paradiplomacy.composite.removal import leave_one_out
-from paradiplomacy.composite.uncertainty import AnalysisResult, analyse, load_spec
 from paradiplomacy.terminal import console, errors, fail, progress_bar
+
+if TYPE_CHECKING:  # the engine (scipy, pandas) is imported when a command runs, not at start-up
+    from paradiplomacy.composite.coin import Coin
+    from paradiplomacy.composite.framework import Framework
+    from paradiplomacy.composite.uncertainty import AnalysisResult
 
 index_app = typer.Typer(
     help="Build, audit and analyse a composite indicator from COINr's iData and iMeta tables "
@@ -60,6 +59,8 @@ Target = Annotated[
 def _framework(
     idata: Path, imeta: Path | None, hierarchy: Path | None, names: str | None
 ) -> Framework:
+    from paradiplomacy.composite.framework import framework_from_yaml, load_framework
+
     if (imeta is None) == (hierarchy is None):
         fail("give exactly one of --imeta or --hierarchy", 2)
     if hierarchy is not None:
@@ -71,6 +72,9 @@ def _framework(
 def _coin(
     idata: Path, imeta: Path | None, hierarchy: Path | None, pipeline: Path, names: str | None
 ) -> Coin:
+    from paradiplomacy.composite.coin import build
+    from paradiplomacy.composite.pipeline import load_pipeline
+
     return build(_framework(idata, imeta, hierarchy, names), load_pipeline(pipeline))
 
 
@@ -122,6 +126,9 @@ def audit_cmd(
     dset: Annotated[str, typer.Option("--dset", help="stage whose indicators are audited")] = "Raw",
 ) -> None:
     """Audit: indicator statistics and flags, correlations, Cronbach's alpha, PCA, leave one out."""
+    from paradiplomacy.composite import audit
+    from paradiplomacy.composite.removal import leave_one_out
+
     try:
         coin = _coin(idata, imeta, hierarchy, pipeline, level_names)
         fw = coin.framework
@@ -177,6 +184,8 @@ def _analyse(
     target,
     boot,
 ) -> AnalysisResult:
+    from paradiplomacy.composite.uncertainty import analyse, load_spec
+
     if sampler not in ("random", "sobol"):
         fail(f"--sampler: expected random or sobol, got {sampler!r}", 2)
     coin = _coin(idata, imeta, hierarchy, pipeline, level_names)

@@ -15,11 +15,9 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Connection,
     Delete,
@@ -48,6 +46,9 @@ from paradiplomacy.ledger.models import (
 )
 from paradiplomacy.ledger.taxonomy import Taxonomy
 from paradiplomacy.registry import PartnerRegistry, RegionRegistry
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 ENV_VAR = "PARADIPLOMACY_DB"
 DEFAULT_DB = "paradiplomacy.sqlite"
@@ -108,6 +109,8 @@ class Store:
 
     # ------------------------------------------------------------- schema
     def _alembic(self, connection: Connection) -> Config:
+        from alembic.config import Config  # Alembic loads only when the schema is touched
+
         config = Config()
         config.set_main_option("script_location", "paradiplomacy:migrations")
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
@@ -117,6 +120,8 @@ class Store:
     def init(self) -> None:
         """Create or upgrade the schema and load the registries (idempotent)."""
         with self.engine.begin() as conn:
+            from alembic import command
+
             command.upgrade(self._alembic(conn), "head")
         with self.engine.begin() as conn:
             self._sync_registries(conn)
@@ -413,6 +418,9 @@ def _refuse_changes(_conn, clauseelement, *_args) -> None:
 @functools.cache
 def _head_revision() -> str | None:
     """The newest schema revision this version of the package ships."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     config = Config()
     config.set_main_option("script_location", "paradiplomacy:migrations")
     return ScriptDirectory.from_config(config).get_current_head()
