@@ -195,7 +195,10 @@ class Assessment:
         scope = scope or regions.default_scope
         region_frame = regions.to_frame(scope)
         partner_frame = partners.to_frame()
-        statistics = statistics if statistics is not None else pd.DataFrame()
+        if statistics is None or "region" not in statistics.columns:
+            statistics = pd.DataFrame(
+                {c: pd.Series(dtype=object) for c in ("region", "indicator", "source")}
+            ).assign(year=pd.Series(dtype="int64"), value=pd.Series(dtype=float))
         if year is None:
             if records.empty:
                 raise ValueError("the ledger has no records: give the assessment year")
@@ -266,9 +269,16 @@ class Assessment:
         if "IAI" in coins:
             iai_nominal = coins["IAI"].scores("IAI").reindex(codes)
             enough = (iai_coverage >= class_config.min_coverage - 1e-12).to_numpy()
-            edges, cut_method = levels.cut_points_or_fallback(
-                iai_nominal.to_numpy()[enough], class_config
-            )
+            if enough.any():
+                edges, cut_method = levels.cut_points_or_fallback(
+                    iai_nominal.to_numpy()[enough], class_config
+                )
+            else:
+                edges = None
+                cut_method = (
+                    f"none (no region's IAI rests on the minimum "
+                    f"{class_config.min_coverage:.0%} of the model's weight)"
+                )
         else:
             iai_nominal = pd.Series(np.nan, index=codes)
             edges, cut_method = None, "none (no IAI: no indicator has evidence)"
@@ -338,6 +348,20 @@ class Assessment:
     def synthetic(self) -> bool:
         """True when any of the data behind the assessment is synthetic."""
         return "synthetic" in self.origin
+
+    def data_label(self) -> str:
+        """One line for every output: the data's origin and what the evidence covers, e.g.
+        ``real public data, incomplete: 3 of 19 instruments covered; not covered: ...``."""
+        cov = self.coverage
+        if self.synthetic:
+            origin = "synthetic data (invented, not evidence)"
+        elif self.origin == "real":
+            origin = "real public data"
+        else:
+            origin = f"data: {self.origin}"
+        if cov.not_covered:
+            return f"{origin}, incomplete: {cov.label()}"
+        return f"{origin}: {cov.label()}"
 
     def _rank_stats(self, code: str) -> pd.DataFrame:
         if code not in self.uncertainty:
@@ -564,8 +588,25 @@ class Assessment:
             "closed_instruments": list(scenario.closed_instruments),
             "assessment_year": self.year,
             "synthetic": self.synthetic,
+            **self._scenario_coverage(code, tuple(scenario.closed_instruments)),
         }
         return ScenarioResult(scenario, table, summary, self.frameworks(code))
+
+    def _scenario_coverage(self, partner: str, closed: tuple[str, ...]) -> dict[str, Any]:
+        """What a scenario toward ``partner`` could not see (docs/coverage.md)."""
+        covered = self.coverage.channels()
+        terms = []
+        if self.scores("SPPI").isna().all():
+            terms.append("sppi")
+        if self.scores("IAI", POLITICAL_PILLAR).isna().all():
+            terms.append("iai_political")
+        return {
+            "coverage": self.coverage.label(),
+            "channels_without_evidence": self.channels.no_evidence(partner, closed),
+            "channels_not_covered": [k for k, ok in covered.items() if not ok],
+            "instruments_not_covered": self.coverage.not_covered,
+            "framework_terms_without_evidence": terms,
+        }
 
     def replay(self, scenario: Scenario | str | Path) -> tuple[pd.DataFrame, float]:
         """Capacity before the scenario's date beside activity recorded after it (section 7)."""
@@ -648,6 +689,7 @@ class Assessment:
         out: dict[str, Any] = {
             "title": "Assessment of the international activity of regions",
             "synthetic": self.synthetic,
+            "data_label": self.data_label(),
             "notice": (
                 "SYNTHETIC DATA: these numbers are made from invented demo data, not evidence."
                 if self.synthetic

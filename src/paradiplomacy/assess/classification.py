@@ -546,9 +546,7 @@ def classify(
         out.loc[short, "level_name_ru"] = INSUFFICIENT_LABELS["ru"]
         out.loc[short, [*config.probability_columns, "p_nominal"]] = np.nan
         out.loc[short, "guard_notes"] = [
-            f"the IAI rests on {c:.0%} of the full model's weight, below the minimum "
-            f"{config.min_coverage:.0%}"
-            for c in cov.to_numpy()[short]
+            _coverage_note(c, config.min_coverage) for c in cov.to_numpy()[short]
         ]
     return out
 
@@ -575,8 +573,19 @@ def unclassified(
     out["p_nominal"] = np.nan
     out["n_runs"] = 0
     out["n_runs_missing"] = 0
-    out["guard_notes"] = reason
     cov = pd.Series(0.0, index=codes) if coverage is None else coverage.reindex(codes)
-    out["coverage"] = cov.astype(float).fillna(0.0).to_numpy()
+    cov = cov.astype(float).fillna(0.0)
+    out["guard_notes"] = [
+        _coverage_note(c, config.min_coverage) if c < config.min_coverage - 1e-12 else reason
+        for c in cov.to_numpy()
+    ]
+    out["coverage"] = cov.to_numpy()
     out["evidence"] = "insufficient"
     return out
+
+
+def _coverage_note(coverage: float, minimum: float) -> str:
+    return (
+        f"the IAI rests on {coverage:.0%} of the full model's weight, below the minimum "
+        f"{minimum:.0%}"
+    )

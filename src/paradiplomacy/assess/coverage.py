@@ -53,14 +53,14 @@ from ..indicators.definitions import (
 from ..ledger.taxonomy import Taxonomy
 
 __all__ = [
-    "LedgerCoverage",
-    "ledger_coverage",
     "DEFAULT_MIN_AVAILABILITY",
     "IndexCoverage",
+    "LedgerCoverage",
     "Screening",
     "index_coverage",
     "instrument_coverage",
     "leaf_weights",
+    "ledger_coverage",
     "reduce_hierarchy",
 ]
 
@@ -363,7 +363,7 @@ def index_coverage(
         )
     frame = pd.DataFrame(rows)
     used = set(frame.loc[frame["used"], "code"])
-    reduced, dropped = reduce_hierarchy(hierarchy, used)
+    reduced, _dropped = reduce_hierarchy(hierarchy, used)
     weights_used = leaf_weights(reduced)
     frame["weight_used"] = frame["code"].map(weights_used).fillna(0.0).astype(float)
     frame.loc[~frame["used"], "weight_used"] = 0.0
