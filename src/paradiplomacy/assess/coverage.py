@@ -170,7 +170,7 @@ def reduce_hierarchy(
     weights of every aggregate's remaining children renormalised to sum to 1.
 
     Returns the new hierarchy (a deep copy; the top node is kept even when it is left empty)
-    and the codes of the aggregates that were dropped, top-down.
+    and the codes of the aggregates that were dropped (children before their parents).
     """
     wanted = set(keep)
     dropped: list[str] = []
