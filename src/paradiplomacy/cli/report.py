@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from paradiplomacy.cli_assess import (
+from paradiplomacy.cli.assess import (
     BANNER,
     ConfigDir,
     Runs,
@@ -16,7 +16,7 @@ from paradiplomacy.cli_assess import (
     Year,
     load_assessment,
 )
-from paradiplomacy.cli_options import Db
+from paradiplomacy.cli.options import Db
 from paradiplomacy.terminal import console, errors, fail
 
 Partners = Annotated[
