@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from .app import CRISIS_LEVELS, Dashboard
+from .board import CRISIS_LEVELS, Dashboard
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -21,7 +21,7 @@ LangQuery = Annotated[Lang, Query(description="language of names and labels: en 
 
 
 def dashboard(request: Request) -> Dashboard:
-    """The app's :class:`~paradiplomacy.web.app.Dashboard`."""
+    """The app's :class:`~paradiplomacy.web.board.Dashboard`."""
     return request.app.state.dashboard
 
 
@@ -475,7 +475,7 @@ def scenario_answer(
 
 def methods(board: Dashboard, lang: str) -> Methods:
     a = board.assessment
-    from .app import clean_tree
+    from .board import clean_tree
 
     return Methods(
         meta=meta(board, lang),
@@ -492,7 +492,7 @@ def _uids(value: Any) -> list[str]:
 
 
 def _num(value: Any) -> float | None:
-    from .app import clean
+    from .board import clean
 
     value = clean(value)
     return None if value is None else float(value)

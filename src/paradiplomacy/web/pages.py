@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from . import api
 from .api import Board, LangQuery
-from .app import CRISIS_LEVELS, TEMPLATES, Dashboard
+from .board import CRISIS_LEVELS, TEMPLATES, Dashboard
 
 router = APIRouter(include_in_schema=False)
 
