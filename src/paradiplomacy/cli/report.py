@@ -110,7 +110,7 @@ def serve(
     """Run the dashboard (read-only) on http://HOST:PORT; binds to 127.0.0.1 unless told."""
     import uvicorn
 
-    from paradiplomacy.web import create_app
+    from paradiplomacy.web.app import create_app
 
     assessment = load_assessment(db, year, scope, config, runs, seed)
     if assessment.synthetic:

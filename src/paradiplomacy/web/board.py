@@ -1,10 +1,12 @@
-"""The dashboard application: the data behind every page and the FastAPI factory.
+"""The data behind every page of the dashboard, shared by the JSON API and the HTML pages.
 
 :class:`Dashboard` wraps a built :class:`~paradiplomacy.assess.assessment.Assessment` and
 prepares, once, everything the pages and the JSON API show (the regions table with districts
 and tiles, pillar scores, region-by-partner intensities, records by region), and caches
-scenario results per (partner, level, closed instruments). :func:`create_app` makes the
-read-only FastAPI app; :func:`serve` runs it with uvicorn (on 127.0.0.1 unless told otherwise).
+scenario results per (partner, level, closed instruments).
+
+The web layer imports one way: ``board`` <- ``api`` <- ``pages`` <- ``app`` (the FastAPI
+factory, :mod:`paradiplomacy.web.app`).
 """
 
 from __future__ import annotations
@@ -12,17 +14,12 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..assess.assessment import Assessment, ScenarioResult
 from ..registry.partners import MACRO_REGIONS
@@ -101,6 +98,32 @@ def _tile_layout(codes: list[str], scope: str) -> dict[str, tuple[int, int]]:
     top = min(r for r, _ in layout.values())
     left = min(c for _, c in layout.values())
     return {k: (r - top + 1, c - left + 1) for k, (r, c) in layout.items()}
+
+
+def _i18n_lookup() -> Callable[[str, str], str | None]:
+    """``i18n.t`` when the module is there, answering None for keys it does not know."""
+    try:
+        from .. import i18n
+    except ImportError:
+        return lambda _key, _lang: None
+
+    def lookup(key: str, lang: str) -> str | None:
+        try:
+            value = i18n.t(key, lang)
+        except (KeyError, LookupError, ValueError):
+            return None
+        return value if isinstance(value, str) and value and value != key else None
+
+    return lookup
+
+
+LOOKUP = _i18n_lookup()
+"""A label from :mod:`paradiplomacy.i18n` by key and language, None when it has none."""
+
+
+def crisis(level: int, name: str, lang: str) -> str:
+    """The name of a crisis level in ``lang`` (i18n ``crisis.N``, else the configuration's)."""
+    return LOOKUP(f"crisis.{level}", lang) or name
 
 
 class Dashboard:
@@ -352,161 +375,3 @@ class Dashboard:
                 self._scenarios.pop(next(iter(self._scenarios)))
             self._scenarios[key] = result
         return result
-
-
-class ResponseCache:
-    """ASGI middleware keeping successful GET answers by URL (path and query string).
-
-    The dashboard is read-only over an immutable assessment, so the same URL always gets the
-    same answer; the cache is bounded by ``max_bytes`` (oldest entries go first) and skips
-    ``/static`` (served from files) and answers over ``max_item`` bytes.
-    """
-
-    def __init__(self, app: Any, max_bytes: int = 64 << 20, max_item: int = 4 << 20) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-        self.max_item = max_item
-        self.entries: dict[bytes, tuple[dict[str, Any], bytes]] = {}
-        self.size = 0
-        self.hits = 0
-        self.misses = 0
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "GET"
-            or scope["path"].startswith("/static")
-        ):
-            await self.app(scope, receive, send)
-            return
-        key = scope["path"].encode() + b"?" + scope.get("query_string", b"")
-        found = self.entries.get(key)
-        if found is not None:
-            self.hits += 1
-            start, body = found
-            await send(start)
-            await send({"type": "http.response.body", "body": body})
-            return
-        self.misses += 1
-        started: dict[str, Any] = {}
-        chunks: list[bytes] = []
-
-        async def capture(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                started.update(message)
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-                if not message.get("more_body") and started.get("status") == 200:
-                    self.store(key, started, b"".join(chunks))
-            await send(message)
-
-        await self.app(scope, receive, capture)
-
-    def store(self, key: bytes, start: dict[str, Any], body: bytes) -> None:
-        if len(body) > self.max_item:
-            return
-        previous = self.entries.pop(key, None)  # two concurrent misses of one URL
-        if previous is not None:
-            self.size -= len(previous[1])
-        self.entries[key] = (dict(start), body)
-        self.size += len(body)
-        while self.size > self.max_bytes and self.entries:
-            _start, old_body = self.entries.pop(next(iter(self.entries)))
-            self.size -= len(old_body)
-
-
-def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api")
-
-
-def create_app(assessment: Assessment, cache: bool = True) -> FastAPI:
-    """The read-only dashboard app for a built assessment: HTML pages, ``/api/...`` JSON routes
-    (described by the OpenAPI schema at ``/openapi.json``) and ``/static/...``. FastAPI's
-    ``/docs`` and ``/redoc`` pages are off: they load their scripts from a CDN, and the
-    dashboard works without a network.
-
-    With ``cache`` (the default) successful GET answers are kept by URL (:class:`ResponseCache`).
-    """
-    from . import api, pages
-
-    app = FastAPI(
-        title="paradiplomacy dashboard",
-        description=(
-            "International activity and soft-power potential of regions (MODEL.md sections 3-7)"
-            ": read-only JSON API behind every number on the dashboard's pages."
-        ),
-        version=assessment.versions()["paradiplomacy"],
-        docs_url=None,
-        redoc_url=None,
-    )
-    app.state.dashboard = Dashboard(assessment)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(api.router)
-    app.include_router(pages.router)
-    if cache:
-        app.add_middleware(ResponseCache)
-
-    @app.exception_handler(NotFound)
-    async def not_found(request: Request, error: NotFound) -> Response:
-        message = str(error.args[0]) if error.args else "not found"
-        if _wants_json(request):
-            return JSONResponse({"detail": message}, status_code=404)
-        return pages.error_page(request, 404, message)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, error: RequestValidationError) -> Response:
-        details = [
-            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
-            for e in error.errors()
-        ]
-        if _wants_json(request):
-            return JSONResponse({"detail": details}, status_code=422)
-        text = "; ".join(f"{'.'.join(map(str, d['loc']))}: {d['msg']}" for d in details)
-        return pages.error_page(request, 422, text)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        if _wants_json(request) or request.url.path.startswith("/static"):
-            return JSONResponse({"detail": error.detail}, status_code=error.status_code)
-        return pages.error_page(request, error.status_code, str(error.detail))
-
-    @app.exception_handler(Exception)
-    async def server_error(request: Request, error: Exception) -> Response:
-        log.exception("error answering %s %s", request.method, request.url.path)
-        message = "internal server error; the server log has the details"
-        if _wants_json(request):
-            return JSONResponse({"detail": message}, status_code=500)
-        return HTMLResponse(f"<!doctype html><title>500</title><p>{message}</p>", 500)
-
-    return app
-
-
-def load_assessment(source: Assessment | str | Path, runs: int | None = None) -> Assessment:
-    """An assessment as given, or built from a ledger (a path or SQLAlchemy URL)."""
-    if isinstance(source, Assessment):
-        return source
-    from ..ledger.store import Store
-
-    return Assessment.from_store(Store(source), runs=runs)
-
-
-def serve(
-    source: Assessment | str | Path,
-    host: str = "127.0.0.1",
-    port: int = 8000,
-    *,
-    runs: int | None = None,
-    log_level: str = "info",
-) -> None:
-    """Build (if given a ledger) and serve the dashboard with uvicorn until interrupted.
-
-    Args:
-        source: a built assessment, or the ledger (file path or SQLAlchemy URL) to assess.
-        host, port: where to listen; 127.0.0.1 unless told otherwise.
-        runs: uncertainty runs when building (default: the configuration's).
-        log_level: uvicorn's log level.
-    """
-    import uvicorn
-
-    app = create_app(load_assessment(source, runs=runs))
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
