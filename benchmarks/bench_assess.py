@@ -21,7 +21,7 @@ from pathlib import Path
 
 from paradiplomacy.assess.assessment import Assessment
 from paradiplomacy.ledger.store import Store
-from paradiplomacy.ledger.synthetic import fill
+from paradiplomacy.synthetic import fill
 
 PARTNERS = ("US", "DE", "CN", "JP", "TR", "KZ", "BY", "FI", "IN", "FR", "GB", "IT", "KR", "VN",
             "EG", "BR", "AE", "MN", "UZ", "RS")  # fmt: skip

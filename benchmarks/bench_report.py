@@ -19,9 +19,9 @@ from pathlib import Path
 
 from paradiplomacy.assess.assessment import Assessment
 from paradiplomacy.ledger.store import Store
-from paradiplomacy.ledger.synthetic import fill
 from paradiplomacy.report.excel import export_assessment
 from paradiplomacy.report.html import write_report
+from paradiplomacy.synthetic import fill
 
 PARTNERS = ("US", "DE", "JP")
 TARGET_S = 10.0

@@ -30,7 +30,7 @@ import httpx
 
 from paradiplomacy.assess.assessment import Assessment
 from paradiplomacy.ledger.store import Store
-from paradiplomacy.ledger.synthetic import fill
+from paradiplomacy.synthetic import fill
 
 CLIENTS = 20
 REQUESTS = 2000

@@ -97,6 +97,7 @@ def test_value_labels_follow_the_configuration_files() -> None:
             assert f"framework.{name}" in en
     for key, (name_en, name_ru) in MACRO_REGIONS.items():
         assert (en[f"macro.{key}"], ru[f"macro.{key}"]) == (name_en, name_ru)
+    assert {k.removeprefix("macro.") for k in en if k.startswith("macro.")} == set(MACRO_REGIONS)
     districts = {r.federal_district for r in RegionRegistry.load().regions("all")}
     assert {k.removeprefix("district.") for k in en if k.startswith("district.")} == districts
     assert [en[f"crisis.{n}"] for n in range(4)] == [

@@ -1,4 +1,4 @@
-"""Tests of the synthetic (invented) demo-data generator, paradiplomacy.ledger.synthetic."""
+"""Tests of the synthetic (invented) demo-data generator, paradiplomacy.synthetic."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from paradiplomacy.ledger import synthetic
-from paradiplomacy.ledger.synthetic import (
+from paradiplomacy.ledger.taxonomy import STATUSES, Taxonomy
+from paradiplomacy.registry import PartnerRegistry, Region, RegionRegistry, RegistryFile
+from paradiplomacy.resources import data_path
+from paradiplomacy.synthetic import (
     DEFAULT_SHOCK_PARTNERS,
     GENERATOR_VERSION,
     RECORD_COLUMNS,
@@ -17,9 +19,7 @@ from paradiplomacy.ledger.synthetic import (
     SyntheticLedger,
     generate,
 )
-from paradiplomacy.ledger.taxonomy import STATUSES, Taxonomy
-from paradiplomacy.registry import PartnerRegistry, Region, RegionRegistry, RegistryFile
-from paradiplomacy.resources import data_path
+from paradiplomacy.synthetic import generator as synthetic
 
 ANNUAL = {"trade", "investment", "education", "tourism"}
 

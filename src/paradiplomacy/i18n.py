@@ -24,7 +24,6 @@ from typing import Any
 
 import pandas as pd
 
-from paradiplomacy.registry.partners import MACRO_REGIONS
 from paradiplomacy.resources import data_path, load_yaml
 
 LANGUAGES: tuple[str, ...] = ("en", "ru")
@@ -171,6 +170,17 @@ def country_name(partners: Any, alpha2: str, lang: str = DEFAULT_LANGUAGE) -> st
     return name or alpha2
 
 
+def _macro_regions() -> dict[str, tuple[str, ...]]:
+    """Macro-region id -> its labels in every language, from the ``macro.`` labels (the same
+    ids and names as ``registry.partners.MACRO_REGIONS``; a test checks it)."""
+    prefix = "macro."
+    return {
+        key.removeprefix(prefix): tuple(labels(lang)[key] for lang in LANGUAGES)
+        for key in labels(DEFAULT_LANGUAGE)
+        if key.startswith(prefix)
+    }
+
+
 def orientation_label(value: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """A region's geographic orientation as the assessment writes it (``diversified``,
     ``focused on Europe``, ``no recorded activity``...) in ``lang``; other text unchanged."""
@@ -186,7 +196,7 @@ def orientation_label(value: str, lang: str = DEFAULT_LANGUAGE) -> str:
     prefix = "focused on "
     if text.startswith(prefix):
         name = text[len(prefix) :]
-        key = next((k for k, (en, ru) in MACRO_REGIONS.items() if name in (k, en, ru)), None)
+        key = next((k for k, names in _macro_regions().items() if name in (k, *names)), None)
         if key is not None:
             return t("orientation.focused_on", lang, macro_region=t(f"macro.{key}", lang))
     return text

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from paradiplomacy.assess.assessment import Assessment, write_scenario
 from paradiplomacy.cli import app
 from paradiplomacy.ledger.store import Store
-from paradiplomacy.ledger.synthetic import fill
+from paradiplomacy.synthetic import fill
 
 RUNS = 40
 REGION_COLUMNS = [

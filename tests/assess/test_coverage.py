@@ -34,7 +34,11 @@ HIERARCHY: dict[str, Any] = {
         {
             "code": "Idx",
             "children": [
-                {"code": "A", "weight": 2, "children": [{"code": "a1"}, {"code": "a2", "weight": 3}]},
+                {
+                    "code": "A",
+                    "weight": 2,
+                    "children": [{"code": "a1"}, {"code": "a2", "weight": 3}],
+                },
                 {"code": "B", "weight": 1, "children": [{"code": "b1"}]},
                 {"code": "C", "weight": 1, "children": [{"code": "c1"}, {"code": "c2"}]},
             ],
@@ -81,7 +85,9 @@ def test_reduce_to_nothing_keeps_an_empty_top():
 
 
 def test_statistic_declared_for_an_instrument_covers_it(catalogue, taxonomy):
-    cov = instrument_coverage({"twinning": 3}, {"trade_turnover", "population"}, catalogue, taxonomy)
+    cov = instrument_coverage(
+        {"twinning": 3}, {"trade_turnover", "population"}, catalogue, taxonomy
+    )
     assert cov.loc["twinning", "covered"] and cov.loc["twinning", "records"] == 3
     assert cov.loc["trade", "covered"] and cov.loc["trade", "statistics"] == "trade_turnover"
     assert not cov.loc["agreement", "covered"]

@@ -19,11 +19,11 @@ from paradiplomacy.assess.indices import (
 )
 from paradiplomacy.indicators.compute import compute_indicators, denominators, indicator_tables
 from paradiplomacy.indicators.definitions import Catalogue
-from paradiplomacy.ledger.synthetic import generate
 from paradiplomacy.ledger.taxonomy import Taxonomy
 from paradiplomacy.registry.partners import PartnerRegistry
 from paradiplomacy.registry.regions import RegionRegistry
 from paradiplomacy.resources import data_path, load_yaml
+from paradiplomacy.synthetic import generate
 
 YEAR = 2021
 

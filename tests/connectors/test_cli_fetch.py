@@ -10,7 +10,7 @@ import pytest
 import respx
 from typer.testing import CliRunner
 
-from paradiplomacy.cli_fetch import fetch_app
+from paradiplomacy.cli.fetch import fetch_app
 from paradiplomacy.connectors import emiss, wikidata
 from paradiplomacy.connectors.http import HttpClient
 from paradiplomacy.ledger.store import Store
@@ -83,7 +83,7 @@ def test_network_failures_exit_1_with_one_message_and_write_nothing(db, tmp_path
     respx.post(emiss.DATA_URL).mock(return_value=httpx.Response(500))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(
-            "paradiplomacy.cli_fetch._client",
+            "paradiplomacy.cli.fetch._client",
             lambda cache, timeout: HttpClient(cache=cache, sleep=lambda _s: None),
         )
         cache = tmp_path / "cache"

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from typer import Typer
 from typer.testing import CliRunner
 
-from paradiplomacy import cli_gdelt
+from paradiplomacy.cli import gdelt as cli_gdelt
 from paradiplomacy.connectors import gdelt
 from paradiplomacy.connectors.gdelt_climate import ClimateConfig, monthly_climate, suggested_level
 from paradiplomacy.connectors.http import FetchError, HttpClient

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 
 from paradiplomacy.assess.assessment import Assessment
 from paradiplomacy.ledger.store import Store
-from paradiplomacy.ledger.synthetic import fill
 from paradiplomacy.report import excel
 from paradiplomacy.report.excel import SYNTHETIC_NOTICE, export_assessment
+from paradiplomacy.synthetic import fill
 
 SHEETS = [
     "README", "regions", "indicators", "iMeta", "classes", "profile", "pillars_IAI",

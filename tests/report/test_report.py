@@ -15,9 +15,9 @@ import pytest
 
 from paradiplomacy.assess.assessment import Assessment
 from paradiplomacy.ledger.store import Store
-from paradiplomacy.ledger.synthetic import fill
 from paradiplomacy.report import figures
 from paradiplomacy.report.html import render_report, write_report
+from paradiplomacy.synthetic import fill
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GEOJSON = FIXTURES / "regions.geojson"

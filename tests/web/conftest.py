@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from paradiplomacy.assess.assessment import Assessment
 from paradiplomacy.ledger.store import Store
-from paradiplomacy.ledger.synthetic import fill
+from paradiplomacy.synthetic import fill
 from paradiplomacy.web import create_app
 
 RUNS = 50

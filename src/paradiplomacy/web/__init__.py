@@ -4,6 +4,7 @@
 schema, ``/static/...``); ``serve(assessment_or_db, host, port)`` runs it with uvicorn.
 """
 
-from .app import Dashboard, create_app, serve
+from .app import create_app, serve
+from .board import Dashboard
 
 __all__ = ["Dashboard", "create_app", "serve"]

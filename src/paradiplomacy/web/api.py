@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from .app import CRISIS_LEVELS, Dashboard
+from .board import CRISIS_LEVELS, Dashboard, clean, clean_tree, crisis
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -21,7 +21,7 @@ LangQuery = Annotated[Lang, Query(description="language of names and labels: en 
 
 
 def dashboard(request: Request) -> Dashboard:
-    """The app's :class:`~paradiplomacy.web.app.Dashboard`."""
+    """The app's :class:`~paradiplomacy.web.board.Dashboard`."""
     return request.app.state.dashboard
 
 
@@ -475,8 +475,6 @@ def scenario_answer(
 
 def methods(board: Dashboard, lang: str) -> Methods:
     a = board.assessment
-    from .app import clean_tree
-
     return Methods(
         meta=meta(board, lang),
         configuration=clean_tree(a.configuration()),
@@ -492,8 +490,6 @@ def _uids(value: Any) -> list[str]:
 
 
 def _num(value: Any) -> float | None:
-    from .app import clean
-
     value = clean(value)
     return None if value is None else float(value)
 
@@ -599,6 +595,4 @@ def get_methods(board: Board, lang: LangQuery = "en") -> Methods:
 
 def _crisis_name(board: Dashboard, level: int, lang: str) -> str:
     """The crisis level's name in ``lang`` (i18n ``crisis.N``, else the configuration's)."""
-    from .pages import crisis
-
     return crisis(level, board.crisis_levels.get(level, str(level)), lang)

@@ -8,7 +8,6 @@ Every page takes ``?lang=en|ru``; links keep the language. Labels come from
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -19,7 +18,8 @@ from markupsafe import Markup
 
 from . import api
 from .api import Board, LangQuery
-from .app import CRISIS_LEVELS, TEMPLATES, Dashboard
+from .board import CRISIS_LEVELS, TEMPLATES, Dashboard, crisis
+from .board import LOOKUP as _LOOKUP
 
 router = APIRouter(include_in_schema=False)
 
@@ -162,26 +162,6 @@ MISSING_KEYS: set[str] = set()
 """Label keys looked up that :mod:`paradiplomacy.i18n` did not have (for reporting)."""
 
 
-def _i18n_lookup() -> Callable[[str, str], str | None]:
-    """``i18n.t`` when the module is there, answering None for keys it does not know."""
-    try:
-        from .. import i18n
-    except ImportError:
-        return lambda _key, _lang: None
-
-    def lookup(key: str, lang: str) -> str | None:
-        try:
-            value = i18n.t(key, lang)
-        except (KeyError, LookupError, ValueError):
-            return None
-        return value if isinstance(value, str) and value and value != key else None
-
-    return lookup
-
-
-_LOOKUP = _i18n_lookup()
-
-
 PREFIXES = {
     **{k: "channel." for k in ("political", "economic", "humanitarian", "education", "image")},
     **{k: "framework." for k in ("culture_image", "political_plus", "both")},
@@ -259,11 +239,6 @@ def orientation(value: str, lang: str) -> str:
         return orientation_label(value, lang)
     except (ImportError, KeyError, ValueError):
         return value
-
-
-def crisis(level: int, name: str, lang: str) -> str:
-    """The name of a crisis level in ``lang`` (i18n ``crisis.N``, else the configuration's)."""
-    return _LOOKUP(f"crisis.{level}", lang) or name
 
 
 ENV.globals["orientation"] = orientation

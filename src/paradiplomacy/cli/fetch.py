@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from paradiplomacy.cli_options import Db, RegistryFile, open_store
+from paradiplomacy.cli.options import Db, RegistryFile, open_store
 from paradiplomacy.connectors import emiss, wikidata
 from paradiplomacy.connectors.base import Fetched, land
 from paradiplomacy.connectors.http import FetchError, HttpClient

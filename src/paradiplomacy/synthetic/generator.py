@@ -1,4 +1,4 @@
-"""Synthetic demo data: an invented activity ledger and invented regional statistics.
+"""The synthetic generator: an invented activity ledger and invented regional statistics.
 
 **Everything this module produces is invented.** The records are random draws from the simple
 model below, shaped by a few real structural facts of the registry (population, type, borders,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from paradiplomacy.cli_assess import (
+from paradiplomacy.cli.assess import (
     ConfigDir,
     Runs,
     Scope,
@@ -16,7 +16,7 @@ from paradiplomacy.cli_assess import (
     load_assessment,
     print_data_label,
 )
-from paradiplomacy.cli_options import Db
+from paradiplomacy.cli.options import Db
 from paradiplomacy.terminal import console, fail
 
 Partners = Annotated[

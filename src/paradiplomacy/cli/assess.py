@@ -11,7 +11,7 @@ import pandas as pd
 import typer
 from rich.table import Table as RichTable
 
-from paradiplomacy.cli_options import Db
+from paradiplomacy.cli.options import Db
 from paradiplomacy.ledger.store import Store
 from paradiplomacy.terminal import console, errors, fail, progress_bar
 

@@ -20,7 +20,7 @@ import pandas as pd
 import typer
 from rich.table import Table as RichTable
 
-from paradiplomacy.cli_options import Db, RegistryFile, open_store
+from paradiplomacy.cli.options import Db, RegistryFile, open_store
 from paradiplomacy.connectors import gdelt
 from paradiplomacy.connectors.http import FetchError, HttpClient
 from paradiplomacy.ledger.events import query_events

@@ -1,4 +1,5 @@
-"""The ``paradiplomacy`` command line (typer + rich)."""
+"""``paradiplomacy init``, ``regions``, ``import``, ``records``, ``stats``, ``batches``,
+``export records|stats`` and ``demo``: the ledger and its registries."""
 
 from __future__ import annotations
 
@@ -12,49 +13,38 @@ import pandas as pd
 import typer
 from rich.table import Table as RichTable
 
-from paradiplomacy import __version__
-from paradiplomacy.cli_assess import register as register_assessment
-from paradiplomacy.cli_assess import run_demo_assessment
-from paradiplomacy.cli_fetch import fetch_app
-from paradiplomacy.cli_gdelt import climate, events, fetch_gdelt
-from paradiplomacy.cli_index import index_app
-from paradiplomacy.cli_options import Db, Format, RegistryFile, open_store
-from paradiplomacy.cli_report import register as register_report
+from paradiplomacy.cli.assess import run_demo_assessment
+from paradiplomacy.cli.options import Db, Format, RegistryFile, open_store
 from paradiplomacy.ledger.export import RECORD_COLUMNS, STAT_COLUMNS, export_table, is_synthetic
 from paradiplomacy.ledger.importer import ImportReport, import_file, import_frame
 from paradiplomacy.ledger.parsing import parse_date
-from paradiplomacy.ledger.store import ENV_VAR, Store, resolve_url
+from paradiplomacy.ledger.store import Store, resolve_url
 from paradiplomacy.ledger.summary import summarise
 from paradiplomacy.ledger.taxonomy import STATUSES
 from paradiplomacy.ledger.validation import RECORD_FIELDS
 from paradiplomacy.registry import MACRO_REGIONS, RegionRegistry
 from paradiplomacy.terminal import console, errors, fail, progress_bar
 
-app = typer.Typer(
-    name="paradiplomacy",
-    help="Measure, classify and explain the international activity of a country's regions.\n\n"
-    "Evidence lives in a ledger (an SQLite file by default; any SQLAlchemy URL with --db or "
-    f"${ENV_VAR}). Start with `paradiplomacy demo` for synthetic data, or `paradiplomacy init` "
-    "and `paradiplomacy import records FILE` for your own.",
-    no_args_is_help=True,
-    rich_markup_mode="markdown",
-    pretty_exceptions_enable=False,
-)
 import_app = typer.Typer(help="Import activity records or statistics (CSV, XLSX or JSON).")
 export_app = typer.Typer(help="Export the ledger's records or statistics to CSV or XLSX.")
 regions_app = typer.Typer(
     help="List the regions of the registry, or show one.", invoke_without_command=True
 )
-app.add_typer(import_app, name="import")
-app.add_typer(export_app, name="export")
-app.add_typer(regions_app, name="regions")
-app.add_typer(index_app, name="index")
-register_assessment(app)
-register_report(app, export_app)
-fetch_app.command("gdelt")(fetch_gdelt)
-app.add_typer(fetch_app, name="fetch")
-app.command("events")(events)
-app.command("climate")(climate)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ledger commands (``init``, ``records``, ``stats``, ``batches``, ``demo``) and the
+    ``import``, ``export`` and ``regions`` groups to ``app``."""
+    app.command("init")(init)
+    app.command("records")(records)
+    app.command("stats")(stats)
+    app.command("batches")(batches)
+    app.command("demo")(demo)
+    export_app.command("records")(export_records)
+    export_app.command("stats")(export_stats)
+    app.add_typer(import_app, name="import")
+    app.add_typer(export_app, name="export")
+    app.add_typer(regions_app, name="regions")
 
 
 def _emit(frame: pd.DataFrame, fmt: str, title: str, limit: int = 50) -> None:
@@ -100,22 +90,6 @@ def _print_report(report: ImportReport) -> None:
     errors.print(report.summary(), style="red", markup=False, highlight=False)
 
 
-def _version(value: bool) -> None:
-    if value:
-        console.print(f"paradiplomacy {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
-    ] = False,
-) -> None:
-    """Measure, classify and explain the international activity of a country's regions."""
-
-
-@app.command()
 def init(db: Db = None, registry: RegistryFile = None) -> None:
     """Create (or upgrade) the ledger database and load the region and partner registries."""
     store = open_store(db, registry)
@@ -242,7 +216,6 @@ def regions_show(
     console.print(table)
 
 
-@app.command("records")
 def records(
     region: Annotated[str | None, typer.Option(help="Region code or name")] = None,
     partner: Annotated[str | None, typer.Option(help="Partner country code or name")] = None,
@@ -281,7 +254,6 @@ def records(
     _emit(shown, fmt, title)
 
 
-@app.command("stats")
 def stats(
     region: Annotated[str | None, typer.Option(help="Region code or name")] = None,
     indicator: Annotated[str | None, typer.Option(help="Indicator name")] = None,
@@ -313,13 +285,11 @@ def stats(
     _emit(frame, fmt, f"{len(frame):,} statistics{synthetic}")
 
 
-@app.command("batches")
 def batches(fmt: Format = "table", db: Db = None) -> None:
     """List import batches: file, SHA-256, time and counts."""
     _emit(open_store(db).batches(), fmt, "Import batches")
 
 
-@export_app.command("records")
 def export_records(
     to: Annotated[Path, typer.Option("--to", help="Output file: .csv or .xlsx")],
     region: Annotated[str | None, typer.Option(help="Region code or name")] = None,
@@ -337,7 +307,6 @@ def export_records(
     console.print(f"Wrote {len(frame):,} records to {path}", highlight=False)
 
 
-@export_app.command("stats")
 def export_stats(
     to: Annotated[Path, typer.Option("--to", help="Output file: .csv or .xlsx")],
     history: Annotated[bool, typer.Option(help="Include superseded values")] = False,
@@ -353,7 +322,6 @@ def export_stats(
     console.print(f"Wrote {len(frame):,} statistics to {path}", highlight=False)
 
 
-@app.command()
 def demo(
     seed: Annotated[int, typer.Option(help="Seed of the synthetic generator")] = 42,
     out: Annotated[Path, typer.Option(help="Directory for the results")] = Path("out"),
@@ -375,7 +343,7 @@ def demo(
     start the dashboard. All of it is synthetic: every record's source is
     `synthetic:<generator version>` and every output says so.
     """
-    from paradiplomacy.ledger.synthetic import generate
+    from paradiplomacy.synthetic import generate
 
     url = db or str(out / "demo.sqlite")
     store = open_store(url)
@@ -448,7 +416,3 @@ def _summarise(store: Store, out: Path) -> None:
         limit=30,
     )
     console.print(f"Summaries written to {out.resolve()}/summary_*.csv{banner}", highlight=False)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    app()
