@@ -184,7 +184,7 @@ def _parents_sum_to_one(hierarchy: dict) -> None:
 )
 @given(data=st.data())
 def test_random_subsets_never_raise_and_coverage_is_monotone(ledger_frames, data):
-    store, records, statistics = ledger_frames
+    _, records, statistics = ledger_frames
     instruments = sorted(records["instrument"].unique())
     chosen = data.draw(st.lists(st.sampled_from(instruments), min_size=1, unique=True))
     regions = sorted(records["region"].unique())
