@@ -46,9 +46,10 @@ from ..registry.partners import PartnerRegistry
 from ..resources import data_path
 from . import classification as levels
 from .channels import ChannelConfig, ChannelTable, channel_strengths
+from .coverage import LedgerCoverage, ledger_coverage
 from .explain import explain_class, indicator_contributions
 from .frameworks import FRAMEWORKS, FrameworkConfig, resilience, suitability, suitability_runs
-from .indices import analyse_index, build_index, load_index_config
+from .indices import analyse_index, build_index, load_index_config, with_hierarchy
 from .profile import profile as region_profile
 from .scenarios import AvailabilityTable, Scenario, capacity, country_totals, p_top, replay
 
@@ -129,6 +130,7 @@ class Assessment:
     resilience: pd.DataFrame
     origin: str
     paths: dict[str, Path]
+    coverage: LedgerCoverage
     timings: dict[str, float] = field(default_factory=dict)
 
     # --- building ---------------------------------------------------------------------------
@@ -193,7 +195,10 @@ class Assessment:
         scope = scope or regions.default_scope
         region_frame = regions.to_frame(scope)
         partner_frame = partners.to_frame()
-        statistics = statistics if statistics is not None else pd.DataFrame()
+        if statistics is None or "region" not in statistics.columns:
+            statistics = pd.DataFrame(
+                {c: pd.Series(dtype=object) for c in ("region", "indicator", "source")}
+            ).assign(year=pd.Series(dtype="int64"), value=pd.Series(dtype=float))
         if year is None:
             if records.empty:
                 raise ValueError("the ledger has no records: give the assessment year")
@@ -218,11 +223,21 @@ class Assessment:
             events=events,
         )
         denoms = denominators(statistics, region_frame, year, codes)
+        evidence = ledger_coverage(
+            records, statistics, events, codes, year, catalogue, taxonomy, index_configs, values
+        )
+        built_configs = {
+            code: config
+            if evidence.indices[code].complete
+            else with_hierarchy(config, evidence.indices[code].hierarchy, catalogue)
+            for code, config in index_configs.items()
+            if evidence.indices[code].used
+        }
         idata, imeta = indicator_tables(
             values,
             region_frame,
             catalogue,
-            [c.resolved_hierarchy for c in index_configs.values()],
+            [c.resolved_hierarchy for c in built_configs.values()],
             denoms,
         )
         lap("indicators")
@@ -230,18 +245,19 @@ class Assessment:
         step("indices")
         coins: dict[str, Coin] = {}
         results: dict[str, AnalysisResult] = {}
-        for code, config in index_configs.items():
+        for code, config in built_configs.items():
             coins[code] = build_index(config, idata)
             results[code] = analyse_index(config, coins[code], runs=runs, seed=seed)
         iai_config = index_configs["IAI"]
-        results[POLITICAL_PILLAR] = analyse(
-            coins["IAI"],
-            iai_config.spec,
-            n=iai_config.runs if runs is None else runs,
-            kind="ua",
-            seed=iai_config.seed if seed is None else seed,
-            target=POLITICAL_PILLAR,
-        )
+        if "IAI" in coins and POLITICAL_PILLAR not in evidence.indices["IAI"].dropped_aggregates:
+            results[POLITICAL_PILLAR] = analyse(
+                coins["IAI"],
+                built_configs["IAI"].spec,
+                n=iai_config.runs if runs is None else runs,
+                kind="ua",
+                seed=iai_config.seed if seed is None else seed,
+                target=POLITICAL_PILLAR,
+            )
         lap("indices")
 
         step("classification")
@@ -249,9 +265,31 @@ class Assessment:
         prof = region_profile(
             records, region_frame, partner_frame, taxonomy, year, class_config.profile
         )
-        iai_nominal = coins["IAI"].scores("IAI").reindex(codes)
-        edges = levels.cut_points(iai_nominal.to_numpy(), class_config)
-        classes = levels.classify(iai_nominal, results["IAI"].scores, prof, class_config, edges)
+        iai_coverage = evidence.indices["IAI"].regions.reindex(codes)
+        if "IAI" in coins:
+            iai_nominal = coins["IAI"].scores("IAI").reindex(codes)
+            enough = (iai_coverage >= class_config.min_coverage - 1e-12).to_numpy()
+            if enough.any():
+                edges, cut_method = levels.cut_points_or_fallback(
+                    iai_nominal.to_numpy()[enough], class_config
+                )
+            else:
+                edges = None
+                cut_method = (
+                    f"none (no region's IAI rests on the minimum "
+                    f"{class_config.min_coverage:.0%} of the model's weight)"
+                )
+        else:
+            iai_nominal = pd.Series(np.nan, index=codes)
+            edges, cut_method = None, "none (no IAI: no indicator has evidence)"
+        if edges is None:
+            classes = levels.unclassified(iai_nominal, class_config, cut_method, iai_coverage)
+            edges = np.array([-np.inf, np.inf])
+        else:
+            classes = levels.classify(
+                iai_nominal, results["IAI"].scores, prof, class_config, edges, iai_coverage
+            )
+        evidence.cut_method = cut_method
         lap("classification")
 
         step("channels")
@@ -265,6 +303,7 @@ class Assessment:
         lap("channels")
 
         configs = {
+            "built_indices": built_configs,
             "classification": class_config,
             "channels": channel_config,
             "frameworks": framework_config,
@@ -276,7 +315,11 @@ class Assessment:
             year=year,
             scope=scope,
             seed=int(iai_config.seed if seed is None else seed),
-            runs=int(results["IAI"].scores.shape[1]),
+            runs=int(
+                next(iter(results.values())).scores.shape[1]
+                if results
+                else (iai_config.runs if runs is None else runs)
+            ),
             regions=region_frame.set_index("code", drop=False),
             partners=partner_frame,
             taxonomy=taxonomy,
@@ -295,6 +338,7 @@ class Assessment:
             resilience=res,
             origin=data_origin(records, statistics),
             paths=paths,
+            coverage=evidence,
             timings=timings,
         )
 
@@ -305,8 +349,51 @@ class Assessment:
         """True when any of the data behind the assessment is synthetic."""
         return "synthetic" in self.origin
 
+    def data_label(self) -> str:
+        """One line for every output: the data's origin and what the evidence covers, e.g.
+        ``real public data, incomplete: 3 of 19 instruments covered; not covered: ...``."""
+        cov = self.coverage
+        if self.synthetic:
+            origin = "synthetic data (invented, not evidence)"
+        elif self.origin == "real":
+            origin = "real public data"
+        else:
+            origin = f"data: {self.origin}"
+        if cov.not_covered:
+            return f"{origin}, incomplete: {cov.label()}"
+        return f"{origin}: {cov.label()}"
+
     def _rank_stats(self, code: str) -> pd.DataFrame:
+        if code not in self.uncertainty:
+            return pd.DataFrame(columns=["nominal", "mean", "median", "q5", "q95"], dtype=float)
         return self.uncertainty[code].rank_stats.set_index("uCode")
+
+    def scores(self, code: str, level: str | None = None) -> pd.Series:
+        """Nominal scores of index ``code`` (or of its aggregate ``level``, e.g. ``IAI_Pol``)
+        by region; NaN for every region when the index or aggregate was left out for lack of
+        evidence (``coverage``)."""
+        codes = list(self.regions["code"])
+        coin = self.coins.get(code)
+        target = level or code
+        if coin is None or target in self.coverage.indices[code].dropped_aggregates:
+            return pd.Series(np.nan, index=codes, dtype=float)
+        return coin.scores(target).reindex(codes)
+
+    def ranks(self, code: str) -> pd.Series:
+        """Nominal ranks of index ``code`` (1 = highest) by region; NaN when left out."""
+        codes = list(self.regions["code"])
+        coin = self.coins.get(code)
+        if coin is None:
+            return pd.Series(np.nan, index=codes, dtype=float)
+        return coin.ranks(code).reindex(codes)
+
+    def score_runs(self, code: str) -> pd.DataFrame:
+        """Regions x runs of the uncertainty analysis of ``code`` (an index or
+        :data:`POLITICAL_PILLAR`); NaN for every region when it was left out."""
+        codes = list(self.regions["code"])
+        if code in self.uncertainty:
+            return self.uncertainty[code].scores.reindex(codes)
+        return pd.DataFrame(np.nan, index=codes, columns=range(self.runs), dtype=float)
 
     def regions_table(self) -> pd.DataFrame:
         """One row per region: indices with ranks and rank intervals, class and profile.
@@ -317,8 +404,6 @@ class Assessment:
         uncertainty runs.
         """
         codes = list(self.regions["code"])
-        iai = self.coins["IAI"]
-        sppi = self.coins["SPPI"]
         iai_stats = self._rank_stats("IAI").reindex(codes)
         sppi_stats = self._rank_stats("SPPI").reindex(codes)
         classes = self.classes.set_index("code").reindex(codes)
@@ -328,12 +413,12 @@ class Assessment:
                 "code": codes,
                 "name_en": self.regions["name_en"].to_numpy(),
                 "name_ru": self.regions["name_ru"].to_numpy(),
-                "iai": iai.scores("IAI").reindex(codes).to_numpy(),
-                "iai_rank": iai.ranks("IAI").reindex(codes).to_numpy(),
+                "iai": self.scores("IAI").to_numpy(),
+                "iai_rank": self.ranks("IAI").to_numpy(),
                 "iai_rank_q5": iai_stats["q5"].to_numpy(),
                 "iai_rank_q95": iai_stats["q95"].to_numpy(),
-                "sppi": sppi.scores("SPPI").reindex(codes).to_numpy(),
-                "sppi_rank": sppi.ranks("SPPI").reindex(codes).to_numpy(),
+                "sppi": self.scores("SPPI").to_numpy(),
+                "sppi_rank": self.ranks("SPPI").to_numpy(),
                 "sppi_rank_q5": sppi_stats["q5"].to_numpy(),
                 "sppi_rank_q95": sppi_stats["q95"].to_numpy(),
                 "level": classes["level"].to_numpy(),
@@ -342,6 +427,9 @@ class Assessment:
         )
         for column in self.configs["classification"].probability_columns:
             table[column] = classes[column].to_numpy()
+        table["coverage"] = self.coverage.indices["IAI"].regions.reindex(codes).to_numpy()
+        table["sppi_coverage"] = self.coverage.indices["SPPI"].regions.reindex(codes).to_numpy()
+        table["evidence"] = classes["evidence"].to_numpy()
         table["balance"] = prof["balance"].to_numpy()
         table["orientation"] = prof["orientation"].to_numpy()
         table["structural_type"] = prof["structural_type"].to_numpy()
@@ -351,7 +439,12 @@ class Assessment:
     def explain(self, code: str, top_n: int = 5) -> dict[str, Any]:
         """Why region ``code`` has its class: the indicators and records behind it."""
         row = self._classes_by_code.loc[code]
-        contributions = indicator_contributions(self.coins["IAI"], code)
+        if "IAI" in self.coins:
+            contributions = indicator_contributions(self.coins["IAI"], code)
+        else:
+            contributions = pd.DataFrame(
+                columns=["indicator", "pillar", "raw", "normalised", "weight", "contribution"]
+            )
         records = self._records_by_region.get(code, self.records.iloc[:0])
         return explain_class(code, row, contributions, records, top_n=top_n)
 
@@ -413,8 +506,8 @@ class Assessment:
 
     def _suitability(self, partner: str) -> tuple[pd.DataFrame, np.ndarray]:
         codes = list(self.regions["code"])
-        sppi = self.coins["SPPI"].scores("SPPI").reindex(codes)
-        political = self.coins["IAI"].scores(POLITICAL_PILLAR).reindex(codes)
+        sppi = self.scores("SPPI")
+        political = self.scores("IAI", POLITICAL_PILLAR)
         ties = self.resilience[partner].reindex(codes) if partner in self.resilience else None
         ties = ties if ties is not None else pd.Series(0.0, index=codes)
         config = self.configs["frameworks"]
@@ -422,8 +515,8 @@ class Assessment:
         runs = suitability_runs(
             self.channels,
             partner,
-            self.uncertainty["SPPI"].scores.reindex(codes),
-            self.uncertainty[POLITICAL_PILLAR].scores.reindex(codes),
+            self.score_runs("SPPI"),
+            self.score_runs(POLITICAL_PILLAR),
             ties,
             config,
         )
@@ -495,8 +588,25 @@ class Assessment:
             "closed_instruments": list(scenario.closed_instruments),
             "assessment_year": self.year,
             "synthetic": self.synthetic,
+            **self._scenario_coverage(code, tuple(scenario.closed_instruments)),
         }
         return ScenarioResult(scenario, table, summary, self.frameworks(code))
+
+    def _scenario_coverage(self, partner: str, closed: tuple[str, ...]) -> dict[str, Any]:
+        """What a scenario toward ``partner`` could not see (docs/coverage.md)."""
+        covered = self.coverage.channels()
+        terms = []
+        if self.scores("SPPI").isna().all():
+            terms.append("sppi")
+        if self.scores("IAI", POLITICAL_PILLAR).isna().all():
+            terms.append("iai_political")
+        return {
+            "coverage": self.coverage.label(),
+            "channels_without_evidence": self.channels.no_evidence(partner, closed),
+            "channels_not_covered": [k for k, ok in covered.items() if not ok],
+            "instruments_not_covered": self.coverage.not_covered,
+            "framework_terms_without_evidence": terms,
+        }
 
     def replay(self, scenario: Scenario | str | Path) -> tuple[pd.DataFrame, float]:
         """Capacity before the scenario's date beside activity recorded after it (section 7)."""
@@ -566,7 +676,9 @@ class Assessment:
             "scope": self.scope,
             "runs": self.runs,
             "seed": self.seed,
-            "cut_points": [float(e) for e in self.edges],
+            "cut_points": [float(e) for e in self.edges if np.isfinite(e)],
+            "cut_method": self.coverage.cut_method,
+            "min_coverage": self.configs["classification"].min_coverage,
             "pipelines": {k: c.pipeline for k, c in self.configs["indices"].items()},
             "uncertainty": {k: c.uncertainty for k, c in self.configs["indices"].items()},
         }
@@ -577,6 +689,7 @@ class Assessment:
         out: dict[str, Any] = {
             "title": "Assessment of the international activity of regions",
             "synthetic": self.synthetic,
+            "data_label": self.data_label(),
             "notice": (
                 "SYNTHETIC DATA: these numbers are made from invented demo data, not evidence."
                 if self.synthetic
@@ -586,6 +699,7 @@ class Assessment:
             "configuration": self.configuration(),
             "versions": self.versions(),
             "provenance": self.provenance(),
+            "coverage": self.coverage.to_dict(),
             "timings_s": self.timings,
             "regions": _records(regions),
             "indicators": _records(self.indicators.reset_index(names="code")),

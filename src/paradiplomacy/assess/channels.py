@@ -28,6 +28,10 @@ channel in the taxonomy), with configuration :class:`ChannelConfig` (default
    ``lo_k = 0``). The constants are fixed once: re-aggregating with instruments closed
    (:meth:`ChannelTable.strengths`) uses the same constants, so closing never raises a strength.
 4. **Bilateral intensity** ``B(r, c) = sum_k w_k B(r, c, k) / sum_k w_k``.
+5. **No evidence**: a channel on which no region has a positive raw value toward ``c``
+   (no record and no structural tie) is *unobserved* for ``c``; the views report its strength
+   as missing ("no evidence") and name it, since an empty ledger column is not a zero
+   (:meth:`ChannelTable.observed`, docs/coverage.md). It adds nothing to the intensity.
 
 All arrays are dense NumPy arrays indexed (region, partner, channel or instrument or tie).
 """
@@ -297,6 +301,22 @@ class ChannelTable:
         """(R, C, K) evidence summed per channel, event-equivalents."""
         return self.evidence @ self.instrument_channel
 
+    def observed(self, partner: str | None = None, closed_instruments=()) -> np.ndarray:
+        """Whether each channel has any evidence toward each partner: (C, K) booleans, or (K,)
+        for one ``partner``.
+
+        A channel is *observed* toward ``c`` when some region has a positive raw value on it
+        (records, or a structural tie). An unobserved channel is reported as "no evidence", not
+        as zero strength: the ledger says nothing about it (docs/coverage.md).
+        """
+        raw = self.raw(closed_instruments, partner)
+        return (raw > 0).any(axis=0)
+
+    def no_evidence(self, partner: str, closed_instruments=()) -> list[str]:
+        """The channels without evidence toward ``partner`` (see :meth:`observed`)."""
+        seen = self.observed(partner, closed_instruments)
+        return [k for k, ok in zip(self.channels, seen, strict=True) if not ok]
+
     # --- views ----------------------------------------------------------------------------
 
     def to_frame(self) -> pd.DataFrame:
@@ -331,26 +351,35 @@ class ChannelTable:
         strength of each channel and the main channel, sorted by intensity (descending)."""
         b = self.strengths(partner=partner)
         inten = b @ self.channel_weights
-        frame = pd.DataFrame(b, columns=list(self.channels))
+        seen = self.observed(partner)
+        frame = pd.DataFrame(np.where(seen[None, :], b, np.nan), columns=list(self.channels))
         frame.insert(0, "intensity", inten)
         frame.insert(0, "name_en", self.region_names.reindex(self.regions).to_numpy())
         frame.insert(0, "region", self.regions.to_numpy())
         frame["main_channel"] = np.asarray(self.channels, dtype=object)[b.argmax(axis=1)]
-        frame = frame[inten > 0]
-        return frame.sort_values(["intensity", "region"], ascending=[False, True]).reset_index(
-            drop=True
+        frame["no_evidence"] = "|".join(
+            k for k, ok in zip(self.channels, seen, strict=True) if not ok
         )
+        frame = frame[inten > 0]
+        frame = frame.sort_values(["intensity", "region"], ascending=[False, True])
+        frame = frame.reset_index(drop=True)
+        frame.attrs["no_evidence"] = self.no_evidence(partner)
+        return frame
 
     def region_view(self, region: str) -> pd.DataFrame:
         """Partners of ``region``: partner, intensity, each channel's strength, main channel,
         sorted by intensity (descending)."""
         i = self.region_index(region)
-        b = self.strengths()[i]
+        raw = self.raw()
+        b = self._scale(raw[i])
         inten = b @ self.channel_weights
-        frame = pd.DataFrame(b, columns=list(self.channels))
+        seen = (raw > 0).any(axis=0)  # (C, K): the channel has evidence toward the partner
+        frame = pd.DataFrame(np.where(seen, b, np.nan), columns=list(self.channels))
         frame.insert(0, "intensity", inten)
         frame.insert(0, "partner", self.partners.to_numpy())
         frame["main_channel"] = np.asarray(self.channels, dtype=object)[b.argmax(axis=1)]
+        names = np.asarray(self.channels, dtype=object)
+        frame["no_evidence"] = ["|".join(names[~row]) for row in seen]
         frame = frame[inten > 0]
         return frame.sort_values(["intensity", "partner"], ascending=[False, True]).reset_index(
             drop=True

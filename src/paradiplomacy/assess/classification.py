@@ -60,6 +60,15 @@ GUARD_COLUMNS: tuple[str, ...] = (
 """Numeric profile columns a guard may test (plus ``share_<macro-region>``)."""
 
 
+DEFAULT_MIN_COVERAGE = 0.5
+"""Default least IAI coverage for a level: half of the full model's weight."""
+
+INSUFFICIENT = "insufficient_evidence"
+"""The class of a region whose coverage is below ``min_coverage`` (level ``<NA>``)."""
+
+INSUFFICIENT_LABELS = {"en": "Insufficient evidence", "ru": "Недостаточно данных"}
+
+
 class ClassificationConfigError(ValueError):
     """Bad classification configuration; the message names the file, the key and what was
     expected."""
@@ -120,6 +129,15 @@ class ClassificationConfig(BaseModel):
     method: Literal["fixed", "jenks"] = "jenks"
     levels: tuple[Level, ...] = Field(min_length=2)
     profile: ProfileConfig = ProfileConfig()
+    min_coverage: float = Field(
+        DEFAULT_MIN_COVERAGE,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "least share of the full IAI model's weight a region's value must rest on to get a "
+            "level; below it the region is classed 'insufficient evidence' (docs/coverage.md)"
+        ),
+    )
 
     @model_validator(mode="after")
     def _check(self) -> ClassificationConfig:
@@ -291,6 +309,31 @@ def cut_points(nominal_scores: ArrayLike, config: ClassificationConfig) -> NDArr
     return np.concatenate([[-np.inf], inner, [np.inf]])
 
 
+def cut_points_or_fallback(
+    nominal_scores: ArrayLike, config: ClassificationConfig
+) -> tuple[NDArray[np.float64] | None, str]:
+    """:func:`cut_points`, or what can be done when they cannot be computed.
+
+    Fisher-Jenks needs at least ``k`` distinct scores; with fewer (a sparse ledger, or few
+    regions with enough evidence) the configured fixed thresholds are used when every level but
+    the lowest has one, else no cut points (``None``: no region can be given a level). Returns
+    the edges and the method actually used (``jenks``, ``fixed``, ``fixed (fallback: ...)`` or
+    ``none (...)``).
+    """
+    scores = np.asarray(nominal_scores, dtype=np.float64)
+    if config.method == "fixed":
+        return cut_points(scores, config), "fixed"
+    distinct = np.unique(scores[~np.isnan(scores)]).size
+    if distinct >= config.k:
+        return cut_points(scores, config), "jenks"
+    why = f"{distinct} distinct IAI scores, Fisher-Jenks needs {config.k}"
+    thresholds = [lv.threshold for lv in config.levels[:-1]]
+    if all(t is not None for t in thresholds):
+        fixed = config.model_copy(update={"method": "fixed"})
+        return cut_points(scores, fixed), f"fixed (fallback: {why})"
+    return None, f"none ({why}, and no fixed thresholds configured)"
+
+
 def _check_edges(edges: ArrayLike) -> NDArray[np.float64]:
     e = np.asarray(edges, dtype=np.float64)
     if e.ndim != 1 or e.size < 2 or np.any(np.isnan(e)) or np.any(np.diff(e) <= 0):
@@ -433,6 +476,7 @@ def classify(
     profile: pd.DataFrame,
     config: ClassificationConfig,
     edges: ArrayLike | None = None,
+    coverage: pd.Series | None = None,
 ) -> pd.DataFrame:
     """The level of every region with its probabilities (MODEL.md section 4).
 
@@ -445,6 +489,10 @@ def classify(
     guards; ``<NA>`` without a score), ``level_name`` and ``level_name_ru``, ``p_level_1`` ..
     ``p_level_k``, ``p_nominal`` (the probability of the nominal level), ``n_runs``,
     ``n_runs_missing`` and ``guard_notes`` (why guards moved the region down, or "").
+
+    ``coverage`` (by region code, in [0, 1]; :mod:`.coverage`): a region below
+    ``config.min_coverage`` gets no level (``<NA>``) and the class ``insufficient evidence``
+    (column ``evidence`` = ``insufficient``, else ``sufficient``); its probabilities are NaN.
     """
     codes = pd.Index(nominal.index, name="code")
     score = nominal.to_numpy(dtype=np.float64)
@@ -484,4 +532,60 @@ def classify(
     out["n_runs"] = probs["n_runs"].to_numpy()
     out["n_runs_missing"] = probs["n_runs_missing"].to_numpy()
     out["guard_notes"] = _guard_notes(prof, raw, final, config)
+    cov = (
+        pd.Series(1.0, index=codes)
+        if coverage is None
+        else coverage.reindex(codes).astype(float).fillna(0.0)
+    )
+    short = (cov < config.min_coverage - 1e-12).to_numpy()
+    out["coverage"] = cov.to_numpy()
+    out["evidence"] = np.where(short, "insufficient", "sufficient")
+    if short.any():
+        out.loc[short, ["score_level", "level"]] = pd.NA
+        out.loc[short, "level_name"] = INSUFFICIENT_LABELS["en"]
+        out.loc[short, "level_name_ru"] = INSUFFICIENT_LABELS["ru"]
+        out.loc[short, [*config.probability_columns, "p_nominal"]] = np.nan
+        out.loc[short, "guard_notes"] = [
+            _coverage_note(c, config.min_coverage) for c in cov.to_numpy()[short]
+        ]
     return out
+
+
+def unclassified(
+    nominal: pd.Series, config: ClassificationConfig, reason: str, coverage: pd.Series | None
+) -> pd.DataFrame:
+    """The classes table when no region can get a level (no IAI, or no cut points): every
+    region ``insufficient evidence`` with ``reason`` as its note; same columns as
+    :func:`classify`."""
+    codes = pd.Index(nominal.index, name="code")
+    out = pd.DataFrame(
+        {
+            "code": codes.to_numpy(),
+            "score": nominal.to_numpy(dtype=np.float64),
+            "score_level": pd.array([pd.NA] * len(codes), dtype="Int64"),
+            "level": pd.array([pd.NA] * len(codes), dtype="Int64"),
+            "level_name": INSUFFICIENT_LABELS["en"],
+            "level_name_ru": INSUFFICIENT_LABELS["ru"],
+        }
+    )
+    for col in config.probability_columns:
+        out[col] = np.nan
+    out["p_nominal"] = np.nan
+    out["n_runs"] = 0
+    out["n_runs_missing"] = 0
+    cov = pd.Series(0.0, index=codes) if coverage is None else coverage.reindex(codes)
+    cov = cov.astype(float).fillna(0.0)
+    out["guard_notes"] = [
+        _coverage_note(c, config.min_coverage) if c < config.min_coverage - 1e-12 else reason
+        for c in cov.to_numpy()
+    ]
+    out["coverage"] = cov.to_numpy()
+    out["evidence"] = "insufficient"
+    return out
+
+
+def _coverage_note(coverage: float, minimum: float) -> str:
+    return (
+        f"the IAI rests on {coverage:.0%} of the full model's weight, below the minimum "
+        f"{minimum:.0%}"
+    )

@@ -149,7 +149,11 @@ def explain_class(
     level = _clean(row.get("level"))
     name = row.get("level_name") or "Unclassified"
     p = _clean(row.get("p_nominal"))
-    if level is None:
+    notes = row.get("guard_notes") or ""
+    if row.get("evidence") == "insufficient":
+        head = f"{name}: {notes}" if notes else str(name)
+        notes = ""
+    elif level is None:
         head = f"{code}: no IAI score, so no level"
     elif p is None:
         head = f"{name} (nominal level {level}; no uncertainty runs)"
@@ -165,7 +169,6 @@ def explain_class(
         parts.append("below the median region: " + ", ".join(below))
     detail = "; ".join(parts[1:])
     text = parts[0] + (". " + detail[0].upper() + detail[1:] if detail else "")
-    notes = row.get("guard_notes") or ""
     if notes:
         text += f". Guards: {notes}"
     text += "."

@@ -46,6 +46,8 @@ from paradiplomacy.indicators.definitions import (
 )
 from paradiplomacy.resources import data_path, load_yaml
 
+from .coverage import Screening
+
 __all__ = [
     "DEFAULT_INDICES",
     "IndexConfig",
@@ -55,6 +57,7 @@ __all__ = [
     "index_config_from_mapping",
     "load_default_configs",
     "load_index_config",
+    "with_hierarchy",
 ]
 
 DEFAULT_INDICES: dict[str, str] = {"iai": "iai.yaml", "sppi": "sppi.yaml"}
@@ -79,6 +82,10 @@ class IndexConfig(BaseModel):
     hierarchy: dict[str, Any]
     pipeline: dict[str, Any] | list[dict[str, Any]]
     uncertainty: dict[str, Any]
+    screening: Screening = Field(
+        default_factory=Screening,
+        description="data-availability screen of the indicators (docs/coverage.md)",
+    )
     runs: int = Field(1000, ge=1, description="uncertainty runs")
     seed: int = Field(1, ge=0, description="seed of the uncertainty analysis")
 
@@ -217,6 +224,17 @@ def index_config_from_mapping(
     config._pipeline = pipeline
     config._spec = spec
     return config
+
+
+def with_hierarchy(
+    config: IndexConfig, hierarchy: dict[str, Any], catalogue: Catalogue | None = None
+) -> IndexConfig:
+    """The same index configuration with another hierarchy (e.g. the screened one of
+    :func:`paradiplomacy.assess.coverage.index_coverage`), validated again."""
+    data = config.model_dump()
+    data["hierarchy"] = hierarchy
+    label = f"{config.source or config.code} (screened)"
+    return index_config_from_mapping(data, label, catalogue)
 
 
 def load_default_configs(catalogue: Catalogue | None = None) -> dict[str, IndexConfig]:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import numpy as np
 import pandas as pd
 import typer
 from rich.table import Table as RichTable
@@ -39,6 +40,11 @@ Seed = Annotated[int | None, typer.Option("--seed", help="Random seed [default: 
 Out = Annotated[Path, typer.Option("--out", file_okay=False, help="Output directory")]
 
 BANNER = "SYNTHETIC DATA: these results are made from invented demo data, not evidence."
+NOTHING_TO_ASSESS = (
+    "there is nothing to assess yet: the ledger has no activity records; import some with "
+    "`paradiplomacy import records FILE` or `paradiplomacy fetch ...`, or build the real "
+    "starter ledger with `paradiplomacy demo --real`"
+)
 
 
 def load_assessment(
@@ -57,7 +63,7 @@ def load_assessment(
         fail(f"{store!r} has no ledger yet; run `paradiplomacy init` and import data, or `demo`")
     counts = store.counts()
     if not counts.get("records"):
-        fail("the ledger has no activity records; import some first (paradiplomacy import records)")
+        fail(NOTHING_TO_ASSESS, code=2)
     with progress_bar() as bar:
         task = bar.add_task("assessment", total=4)
 
@@ -115,8 +121,7 @@ def indicators(
     assessment.idata.to_csv(out, index=False)
     meta = out.with_name(f"{out.stem}_iMeta.csv")
     assessment.imeta.to_csv(meta, index=False)
-    if assessment.synthetic:
-        errors.print(BANNER, style="yellow")
+    print_data_label(assessment)
     console.print(
         f"wrote {out} ({len(assessment.idata)} regions x {len(assessment.indicators.columns)} "
         f"indicators, year {assessment.year}) and {meta}",
@@ -145,12 +150,22 @@ def assess(
     _report_assessment(assessment, paths)
 
 
-def _report_assessment(assessment: Assessment, paths: list[Path]) -> None:
+def print_data_label(assessment: Assessment) -> None:
+    """The banner every command prints: synthetic or real, and what the evidence covers."""
     if assessment.synthetic:
         errors.print(BANNER, style="yellow")
+    errors.print(assessment.data_label(), style="yellow", markup=False, highlight=False)
+
+
+def _report_assessment(assessment: Assessment, paths: list[Path]) -> None:
+    print_data_label(assessment)
     table = assessment.regions_table()
     p_columns = assessment.configs["classification"].probability_columns
-    p_level = table[p_columns].to_numpy()[range(len(table)), table["level"].astype(int) - 1]
+    probabilities = table[p_columns].to_numpy(dtype=float)
+    level = pd.to_numeric(table["level"], errors="coerce").to_numpy(dtype=float)
+    p_level = np.full(len(table), np.nan)
+    ok = np.isfinite(level)
+    p_level[ok] = probabilities[np.flatnonzero(ok), level[ok].astype(int) - 1]
     view = pd.DataFrame(
         {
             "code": table["code"],
@@ -163,7 +178,8 @@ def _report_assessment(assessment: Assessment, paths: list[Path]) -> None:
             ],
             "level": table["level_name"],
             "p(level)": p_level.round(2),
-            "SPPI rank": table["sppi_rank"].astype(int),
+            "SPPI rank": table["sppi_rank"].astype("Int64"),
+            "coverage": table["coverage"].round(2),
             "orientation": table["orientation"],
         }
     )
@@ -274,6 +290,11 @@ def channels(
         title += " - SYNTHETIC DATA"
         if fmt != "table":
             view = view.assign(data="synthetic")
+    unseen = view.attrs.get("no_evidence")
+    if fmt == "table" and unseen is not None:
+        view = view.drop(columns="no_evidence")
+        if unseen:
+            title += f"; no evidence on: {', '.join(unseen)}"
     if fmt == "csv":
         view.to_csv(sys.stdout, index=False)
     elif fmt == "json":
@@ -292,6 +313,17 @@ def _report_scenario(result: ScenarioResult, paths: list[Path]) -> None:
     title = f"Normalisation capacity towards {s['partner_name']} at crisis level {s['level']}"
     if s.get("synthetic"):
         title += " - SYNTHETIC DATA"
+    if s.get("coverage"):
+        errors.print(f"evidence: {s['coverage']}", style="yellow", markup=False, highlight=False)
+    unseen = s.get("channels_without_evidence") or []
+    if unseen:
+        errors.print(
+            f"channels without evidence toward {s['partner']} (not counted, not zero): "
+            + ", ".join(unseen),
+            style="yellow",
+            markup=False,
+            highlight=False,
+        )
     _print(result.capacity[[c for c in columns if c in result.capacity.columns]], title, 10)
     resilience = s.get("resilience")
     console.print(

@@ -8,16 +8,16 @@ from typing import Annotated
 import typer
 
 from paradiplomacy.cli.assess import (
-    BANNER,
     ConfigDir,
     Runs,
     Scope,
     Seed,
     Year,
     load_assessment,
+    print_data_label,
 )
 from paradiplomacy.cli.options import Db
-from paradiplomacy.terminal import console, errors, fail
+from paradiplomacy.terminal import console, fail
 
 Partners = Annotated[
     str | None,
@@ -70,8 +70,7 @@ def report(
         path = write_report(assessment, partners=codes, geojson=boundaries, lang=lang, out=out)
     except (ValueError, KeyError) as exc:
         fail(str(exc))
-    if assessment.synthetic:
-        errors.print(BANNER, style="yellow")
+    print_data_label(assessment)
     console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", highlight=False)
 
 
@@ -92,8 +91,7 @@ def export_assessment_cmd(
         fail(f"--to: expected a .xlsx file, got {to.name!r}", 2)
     assessment = load_assessment(db, year, scope, config, runs, seed)
     path = export_assessment(assessment, to, partners=_partners(partners))
-    if assessment.synthetic:
-        errors.print(BANNER, style="yellow")
+    print_data_label(assessment)
     console.print(f"wrote {path}", highlight=False)
 
 
@@ -113,7 +111,6 @@ def serve(
     from paradiplomacy.web.app import create_app
 
     assessment = load_assessment(db, year, scope, config, runs, seed)
-    if assessment.synthetic:
-        errors.print(BANNER, style="yellow")
+    print_data_label(assessment)
     console.print(f"dashboard on http://{host}:{port}/ (Ctrl+C stops it)", highlight=False)
     uvicorn.run(create_app(assessment), host=host, port=port, log_level="warning")

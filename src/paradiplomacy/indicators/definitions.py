@@ -214,6 +214,13 @@ class StatisticKind(BaseModel):
     name_en: str = ""
     name_ru: str = ""
     description: str = ""
+    instrument: str | None = Field(
+        None,
+        description=(
+            "the ledger instrument the statistic measures (e.g. trade_turnover: trade): a "
+            "statistic with data makes that instrument covered (docs/coverage.md)"
+        ),
+    )
 
 
 class Catalogue(BaseModel):
@@ -280,6 +287,13 @@ class Catalogue(BaseModel):
         statistics; filters that select nothing; duplicate codes. Empty when all is well."""
         label = self.source or "indicators"
         problems: list[str] = []
+        for name, stat in self.statistics.items():
+            if stat.instrument is not None and stat.instrument not in taxonomy.instruments:
+                problems.append(
+                    f"{label}: statistics.{name}.instrument: unknown instrument "
+                    f"{stat.instrument!r}; expected one of {_choices(taxonomy.instruments)}"
+                    f"{_hint(stat.instrument, taxonomy.instruments)}"
+                )
         seen: dict[str, int] = {}
         for i, ind in enumerate(self.indicators):
             where = f"{label}: indicators[{i}] ({ind.code})"
