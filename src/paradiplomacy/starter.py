@@ -181,7 +181,6 @@ def run_real_demo(out: Path, db: str | None, fresh: bool) -> None:
     """
     from rich.table import Table as RichTable
 
-    from paradiplomacy.cli_assess import run_demo_assessment
     from paradiplomacy.cli_options import open_store
     from paradiplomacy.ledger.events import query_events
     from paradiplomacy.ledger.export import export_table
@@ -278,9 +277,16 @@ def run_real_demo(out: Path, db: str | None, fresh: bool) -> None:
         highlight=False,
     )
     try:
-        run_demo_assessment(store, out, url)
+        _assess(store, out, url)
     except ValueError as error:
         fail(f"the assessment of the real starter ledger could not run: {error}")
+
+
+def _assess(store: Store, out: Path, url: str) -> None:
+    """The synthetic demo's main job (assessment, scenarios, report), on the real ledger."""
+    from paradiplomacy.cli_assess import run_demo_assessment
+
+    run_demo_assessment(store, out, url)
 
 
 def _gdelt_source() -> str:
