@@ -17,7 +17,11 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 demo: $(STAMP)
+	$(BIN)/paradiplomacy demo --real --out $(OUT)/real --db sqlite:///$(OUT)/real/real.sqlite --fresh
 	$(BIN)/paradiplomacy demo --seed $(SEED) --out $(OUT) --db sqlite:///$(OUT)/demo.sqlite --fresh
+	@echo "Built two ledgers:"
+	@echo "  $(OUT)/real/  REAL public data, incomplete (see $(OUT)/real/DATA_ORIGIN.txt)"
+	@echo "  $(OUT)/       SYNTHETIC demo data (full coverage, not real facts)"
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks tools
@@ -38,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_web.py
 	$(BIN)/python benchmarks/bench_gdelt.py
+	$(BIN)/python benchmarks/bench_real.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache

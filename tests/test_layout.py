@@ -5,7 +5,7 @@ or under ``TYPE_CHECKING``: all of them are dependencies) is an edge of the impo
 graph has no cycle, and the imports flow one way::
 
     registry -> ledger -> indicators -> assess -> report, web
-                     \\-> connectors, synthetic, migrations
+                     \\-> connectors, synthetic, starter, migrations
     composite (the general index engine) -> assess
     cli imports anything; nothing imports cli
 
@@ -43,6 +43,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "web": frozenset({"registry", "ledger", "indicators", "composite", "assess"}),
     "connectors": frozenset({"registry", "ledger"}),
     "synthetic": frozenset({"registry", "ledger"}),
+    "starter": frozenset({"registry", "ledger"}),
 }
 """Layer -> the other layers it may import (every layer may import itself and the utilities)."""
 ALLOWED["cli"] = frozenset(ALLOWED) - {"utility"}  # the command line may import any layer

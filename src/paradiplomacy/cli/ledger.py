@@ -333,6 +333,14 @@ def demo(
         typer.Option("--fresh", help="Empty the demo database first (refused for real data)"),
     ] = False,
     db: Db = None,
+    real: Annotated[
+        bool,
+        typer.Option(
+            "--real",
+            help="Build the REAL starter ledger (public data shipped with the package, "
+            "incomplete) in OUT/real.sqlite instead of synthetic data",
+        ),
+    ] = False,
 ) -> None:
     """Fill a fresh ledger with SYNTHETIC demo data and run the main job on it.
 
@@ -342,7 +350,15 @@ def demo(
     OUT/scenarios/NAME, and the report for their partners to OUT/report.html; then prints how to
     start the dashboard. All of it is synthetic: every record's source is
     `synthetic:<generator version>` and every output says so.
+
+    With `--real`, the ledger is the real starter ledger instead (twin towns, consular posts,
+    Rosstat statistics, a GDELT sample; see paradiplomacy/data/real/SOURCES.md), in
+    OUT/real.sqlite by default, and every output says "REAL public data, incomplete".
     """
+    if real:
+        from paradiplomacy.cli.demo_real import run_real_demo
+
+        return run_real_demo(out, db, fresh)
     from paradiplomacy.synthetic import generate
 
     url = db or str(out / "demo.sqlite")
