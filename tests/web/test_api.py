@@ -160,7 +160,9 @@ def test_scenario_answer_matches_the_assessment(client, web_assessment):
 def test_methods(client, web_assessment):
     body = client.get("/api/methods").json()
     assert body["configuration"]["runs"] == web_assessment.runs
-    assert body["configuration"]["cut_points"][0] is None  # -inf is not JSON
+    cuts = body["configuration"]["cut_points"]  # the interior edges: no -inf/+inf in JSON
+    assert len(cuts) == len(web_assessment.configs["classification"].levels) - 1
+    assert all(a < b for a, b in zip(cuts, cuts[1:], strict=False))
     assert body["provenance"]["records"] == len(web_assessment.records)
     assert body["versions"]["paradiplomacy"]
     titles = " ".join(r["title"] for r in body["references"])

@@ -296,8 +296,9 @@ class Assessment:
         as_of = dt.date(year, 12, 31)
         channel_config = ChannelConfig.load(paths["channels"])
         framework_config = FrameworkConfig.load(paths["frameworks"])
+        covered_channels = [k for k, ok in evidence.channels().items() if ok]
         table = channel_strengths(
-            records, region_frame, partner_frame, taxonomy, as_of, channel_config
+            records, region_frame, partner_frame, taxonomy, as_of, channel_config, covered_channels
         )
         res = resilience(records, table, framework_config, as_of, channel_config)
         lap("channels")

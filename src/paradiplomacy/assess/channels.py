@@ -32,6 +32,8 @@ channel in the taxonomy), with configuration :class:`ChannelConfig` (default
    (no record and no structural tie) is *unobserved* for ``c``; the views report its strength
    as missing ("no evidence") and name it, since an empty ledger column is not a zero
    (:meth:`ChannelTable.observed`, docs/coverage.md). It adds nothing to the intensity.
+   Structural ties feed only the channels the ledger covers (``covered_channels``), so a
+   channel with no record at all is unobserved toward every partner.
 
 All arrays are dense NumPy arrays indexed (region, partner, channel or instrument or tie).
 """
@@ -39,6 +41,7 @@ All arrays are dense NumPy arrays indexed (region, partner, channel or instrumen
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -464,8 +467,14 @@ def channel_strengths(
     taxonomy: Taxonomy,
     as_of: dt.date,
     config: ChannelConfig | None = None,
+    covered_channels: Sequence[str] | None = None,
 ) -> ChannelTable:
     """Build the :class:`ChannelTable` of ``as_of`` (see the module docstring for formulas).
+
+    ``covered_channels``: the channels the ledger covers (some instrument of theirs has
+    evidence; :meth:`paradiplomacy.assess.coverage.LedgerCoverage.channels`). Structural ties
+    feed only these: a tie is a potential on a channel, not activity on it, and on a channel
+    without any record a tie alone would be scaled to full strength. None: every channel.
 
     ``regions``: the region registry frame (``RegionRegistry.to_frame(scope)``; code index or
     column, land_borders, sea_borders, kin_states); ``partners``: the partner frame indexed by
@@ -538,10 +547,12 @@ def channel_strengths(
     tie_values = np.zeros((R, C, T))
     tie_feeds = np.zeros((T, K))
     tie_instrument: list[str | None] = []
+    fed = set(channels if covered_channels is None else covered_channels)
     for t, name in enumerate(ties):
         spec = config.structural[name]
         for k, v in spec.feeds.items():
-            tie_feeds[t, chan_idx[k]] = v
+            if k in fed:
+                tie_feeds[t, chan_idx[k]] = v
         if spec.source in REGISTRY_TIE_FIELDS:
             tie_instrument.append(None)
             lists = region_frame[spec.source].fillna("").astype(str).str.split("|")
