@@ -157,7 +157,7 @@ def tile_map(
     short = insufficient_mask(table)
     levels = pd.to_numeric(table["level"], errors="coerce").fillna(0).astype(int).to_numpy()
     if not level_names:
-        level_names = _level_names_from(regions)
+        level_names = _level_names_from(regions, lang)
     n = max(len(level_names), int(levels.max()) if len(levels) else 1, 1)
     rank_label, level_label = label("rank", lang), label("level", lang)
     insufficient = label("level.insufficient_evidence", lang)
@@ -266,15 +266,19 @@ def _discrete_scale(colours: Sequence[str]) -> list[list[Any]]:
     return scale
 
 
-def _level_names_from(regions: pd.DataFrame) -> list[str]:
+def _level_names_from(regions: pd.DataFrame, lang: str = "en") -> list[str]:
+    """Names of levels 1..k from the table's ``level_name`` (k from its ``p_level_`` columns);
+    a level no region has is numbered ("Level 3")."""
+    k = sum(1 for c in regions.columns if str(c).startswith("p_level_"))
     if "level_name" not in regions:
-        return []
+        return [f"{label('level', lang).capitalize()} {n}" for n in range(1, k + 1)]
     pairs = regions[["level", "level_name"]].assign(
         level=pd.to_numeric(regions["level"], errors="coerce")
     )
     pairs = pairs.dropna(subset=["level"]).drop_duplicates().sort_values("level")
     names = dict(zip(pairs["level"].astype(int), pairs["level_name"].astype(str), strict=True))
-    return [names.get(k, str(k)) for k in range(1, max(names, default=0) + 1)]
+    k = max(k, max(names, default=0))
+    return [names.get(n, f"{label('level', lang).capitalize()} {n}") for n in range(1, k + 1)]
 
 
 def _name_of_level(level_names: Sequence[str], level: int) -> str:
@@ -503,7 +507,7 @@ def level_probabilities(
     )
     names = region_names(table, lang).to_numpy()
     if not level_names:
-        level_names = _level_names_from(regions)
+        level_names = _level_names_from(regions, lang)
     fig = go.Figure()
     for column in columns:
         k = int(column.removeprefix("p_level_"))
