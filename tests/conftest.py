@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from paradiplomacy.ledger.store import Store
 from paradiplomacy.ledger.taxonomy import Taxonomy
 from paradiplomacy.registry import PartnerRegistry, RegionRegistry
+
+if TYPE_CHECKING:
+    from paradiplomacy.assess.assessment import Assessment
 
 
 @pytest.fixture(scope="session")
@@ -57,3 +61,22 @@ def postgres_url() -> Iterator[str]:
         pytest.skip(reason)
     with postgres.server() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def sparse_assessment(
+    template_db: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], Assessment]:
+    """``get(kind)``: the assessment of a sparse ledger (``tests/sparse_ledgers.py``: twinning,
+    region, partner, real), built once per session on first use."""
+    from tests import sparse_ledgers
+
+    folder = tmp_path_factory.mktemp("sparse")
+    built: dict[str, Assessment] = {}
+
+    def get(kind: str) -> Assessment:
+        if kind not in built:
+            built[kind] = sparse_ledgers.build_assessment(kind, template_db, folder)
+        return built[kind]
+
+    return get

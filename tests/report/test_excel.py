@@ -20,6 +20,7 @@ from paradiplomacy.synthetic import fill
 SHEETS = [
     "README", "regions", "indicators", "iMeta", "classes", "profile", "pillars_IAI",
     "pillars_SPPI", "rank_statistics", "channels", "top_pairs", "provenance", "configuration",
+    "coverage_instruments", "coverage_indicators", "coverage_aggregates",
     "scenario_DE", "scenario_DE_totals", "columns",
 ]  # fmt: skip
 
@@ -96,6 +97,7 @@ def test_no_formulas_and_formula_like_text_stays_text(tmp_path, monkeypatch):
 
     tables = {"evil": pd.DataFrame({"text": ["=1+1", "+7", "-x", "@SUM(A1)", "ok"], "n": range(5)})}
     monkeypatch.setattr(excel, "assessment_sheets", lambda a, p=(): dict(tables))
+    monkeypatch.setattr(excel, "coverage_lines", lambda a: ["coverage: =not a formula"])
     path = export_assessment(Fake(), tmp_path / "evil.xlsx")
     book = load_workbook(path)
     assert book.sheetnames == ["README", "evil", "columns"]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
 from paradiplomacy.web import create_app
 from paradiplomacy.web.api import (
+    CoverageAnswer,
     Methods,
     PartnerDetail,
     PartnerList,
@@ -27,6 +27,7 @@ ENDPOINTS = {
     "/api/partners/TR": PartnerDetail,
     "/api/scenario?partner=DE&level=2": ScenarioAnswer,
     "/api/methods": Methods,
+    "/api/coverage": CoverageAnswer,
 }
 
 
@@ -48,7 +49,7 @@ def test_openapi_describes_every_endpoint_with_its_response_model(client):
     expected = {
         "/api/regions", "/api/regions/{code}", "/api/regions/{code}/records",
         "/api/regions/{code}/channels", "/api/partners", "/api/partners/{alpha2}",
-        "/api/scenario", "/api/methods",
+        "/api/scenario", "/api/methods", "/api/coverage",
     }  # fmt: skip
     assert set(paths) == expected  # pages are not in the schema
     for path in expected:
@@ -161,9 +162,11 @@ def test_scenario_answer_matches_the_assessment(client, web_assessment):
 def test_methods(client, web_assessment):
     body = client.get("/api/methods").json()
     assert body["configuration"]["runs"] == web_assessment.runs
-    cuts = body["configuration"]["cut_points"]  # the interior edges: no -inf/+inf in JSON
-    assert len(cuts) == len(web_assessment.configs["classification"].levels) - 1
-    assert all(np.diff(cuts) > 0)
+    cut_points = body["configuration"]["cut_points"]  # the finite, inner cut points
+    assert cut_points == sorted(cut_points) and len(cut_points) == 3
+    assert body["configuration"]["cut_points"] == [
+        float(e) for e in web_assessment.edges if abs(e) != float("inf")
+    ]
     assert body["provenance"]["records"] == len(web_assessment.records)
     assert body["versions"]["paradiplomacy"]
     titles = " ".join(r["title"] for r in body["references"])

@@ -51,6 +51,18 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(web_app: FastAPI, browser_available: None) -> Iterator[str]:
     """The app served by uvicorn on 127.0.0.1 in a background thread; its base URL."""
+    yield from _serve(web_app)
+
+
+@pytest.fixture(scope="module")
+def sparse_server(sparse_assessment, browser_available: None) -> Iterator[str]:
+    """The dashboard of the sparse ``partner`` ledger (tests/sparse_ledgers.py), served."""
+    from paradiplomacy.web import create_app
+
+    yield from _serve(create_app(sparse_assessment("partner")))
+
+
+def _serve(web_app: FastAPI) -> Iterator[str]:
     port = _free_port()
     config = uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
@@ -74,7 +86,7 @@ def server(web_app: FastAPI, browser_available: None) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser(server: str) -> Iterator[object]:
+def browser(browser_available: None) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -162,3 +174,34 @@ def test_language_switch(page, server):
 def _shot(name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS / f"{name}.png"
+
+
+def test_sparse_overview_shows_coverage_and_insufficient_evidence(
+    page, sparse_server, sparse_assessment
+):
+    a = sparse_assessment("partner")
+    table = a.regions_table()
+    short = set(table.loc[table["evidence"] == "insufficient", "code"])
+    low = table.loc[table["level"] == 4, "code"]
+    assert short and len(low)
+    page.goto(f"{sparse_server}/")
+    notice = page.locator("#coverage-notice")
+    assert notice.is_visible()
+    box = notice.bounding_box()
+    assert box is not None and box["y"] < 1000  # on the first screen
+    assert a.data_label() in page.locator("#data-label").inner_text()
+    legend = page.locator("#tile-legend")
+    assert "Insufficient evidence" in legend.inner_text()
+    hatch = legend.locator(".swatch.insufficient").evaluate(
+        "e => getComputedStyle(e).backgroundImage"
+    )
+    assert "repeating-linear-gradient" in hatch
+    assert page.locator("a.tile.insufficient").count() == len(short)
+    page.check("input[name=colour][value=level]")
+    style = "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).backgroundImage]"
+    short_colour, short_image = page.locator(f'a.tile[data-code="{sorted(short)[0]}"]').evaluate(
+        style
+    )
+    low_colour, low_image = page.locator(f'a.tile[data-code="{low.iloc[0]}"]').evaluate(style)
+    assert short_colour != low_colour and "gradient" in short_image and low_image == "none"
+    page.screenshot(path=str(_shot("sparse-overview")), full_page=False)

@@ -226,11 +226,12 @@ def label(key: str, lang: str = "en") -> str:
     """The label ``key`` in ``lang``.
 
     In order: ``paradiplomacy.i18n`` key ``report.<key>``, then the shared key of
-    :data:`SHARED_KEYS`, then :data:`LABELS` (English when the language lacks the key).
+    :data:`SHARED_KEYS`, then a dotted key as it is (``coverage.title``: the labels the report
+    shares with the dashboard), then :data:`LABELS` (English when the language lacks the key).
     """
     from .. import i18n
 
-    for shared in (f"report.{key}", SHARED_KEYS.get(key)):
+    for shared in (f"report.{key}", SHARED_KEYS.get(key), key if "." in key else None):
         if shared is None:
             continue
         try:

@@ -40,19 +40,22 @@ def pillar_scores(assessment: Any) -> tuple[pd.DataFrame, dict[str, str]]:
     """Every region's pillar scores of both indices and the pillars' names.
 
     Returns the regions (index: code, in the assessment's region order) x pillar codes (IAI's
-    pillars then SPPI's), and pillar code -> name (``iName`` of the index metadata).
+    pillars then SPPI's), and pillar code -> name (``iName`` of the index metadata). Pillars
+    dropped for lack of evidence, and an index left out altogether, have no column.
     """
     codes = list(assessment.regions["code"])
     frames, names = [], {}
     for index in ("IAI", "SPPI"):
-        coin = assessment.coins[index]
+        coin = assessment.coins.get(index)
+        if coin is None:  # the index was left out for lack of evidence (coverage)
+            continue
         pillars = list(coin.framework.codes_at(2))
         meta = coin.framework.index_meta.set_index("iCode")
         for code in pillars:
             name = meta["iName"].get(code) if "iName" in meta else None
             names[code] = f"{index}: {name or code}"
         frames.append(coin.aggregated[pillars].reindex(codes))
-    scores = pd.concat(frames, axis=1)
+    scores = pd.concat(frames, axis=1) if frames else pd.DataFrame(index=codes)
     scores.index.name = "code"
     return scores, names
 
@@ -62,9 +65,13 @@ def rank_statistics(assessment: Any) -> pd.DataFrame:
     and region: nominal, mean, median, q5, q95 rank)."""
     frames = []
     for index in ("IAI", "SPPI"):
+        if index not in assessment.uncertainty:  # left out for lack of evidence
+            continue
         stats = assessment.uncertainty[index].rank_stats.copy()
         stats.insert(0, "index", index)
         frames.append(stats.rename(columns={"uCode": "code"}))
+    if not frames:
+        return pd.DataFrame(columns=["index", "code", "nominal", "mean", "median", "q5", "q95"])
     return pd.concat(frames, ignore_index=True)
 
 
@@ -86,7 +93,8 @@ def scenario_levels(
 
     Returns the capacity table of every region at every level (long, with a ``level`` column
     first) and the country totals, one row per level (``level``, ``total``, ``total_level0``,
-    ``resilience``, ``redundancy``, ``regions_with_capacity``).
+    ``resilience``, ``redundancy``, ``regions_with_capacity``, ``channels_without_evidence``:
+    the channels with no record toward the partner, ``|``-joined).
     """
     partner = partner.strip().upper()
     capacities, totals = [], []
@@ -105,6 +113,7 @@ def scenario_levels(
                 "resilience": summary.get("resilience"),
                 "redundancy": summary.get("redundancy"),
                 "regions_with_capacity": summary.get("regions_with_capacity"),
+                "channels_without_evidence": "|".join(summary.get("channels_without_evidence", [])),
             }
         )
     return pd.concat(capacities, ignore_index=True), pd.DataFrame(totals)
@@ -184,9 +193,56 @@ COLUMNS: dict[str, tuple[str, str]] = {
 }
 """Known columns: description and unit. Others are described by pattern in :func:`describe`."""
 
+COVERAGE_COLUMNS: dict[str, tuple[str, str]] = {
+    "coverage": ("share of the full IAI model's weight that the region's value rests on", "share"),
+    "sppi_coverage": ("share of the full SPPI model's weight that the value rests on", "share"),
+    "evidence": (
+        "sufficient, or insufficient: the IAI coverage is below min_coverage and the region has "
+        "no level",
+        "",
+    ),
+    "channels_without_evidence": (
+        "channels with no record toward the partner (no evidence, not zero), |-separated",
+        "",
+    ),
+}
+"""Columns about coverage (docs/coverage.md), in every sheet but those of :data:`SHEET_COLUMNS`."""
+
+SHEET_COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
+    "coverage_instruments": {
+        "instrument": ("instrument of the taxonomy", ""),
+        "nature": ("nature of the instrument: state or societal", ""),
+        "records": ("current activity records of the instrument in scope", "records"),
+        "statistics": ("statistics with data that measure the instrument, |-separated", ""),
+        "covered": ("whether the ledger holds evidence of the instrument", "yes/no"),
+    },
+    "coverage_indicators": {
+        "code": ("indicator code", ""),
+        "name": ("indicator name", ""),
+        "kind": ("where the indicator comes from: ledger, statistic, structural or events", ""),
+        "instruments": ("instruments the indicator selects, |-separated", ""),
+        "covered_instruments": ("those of them the ledger covers, |-separated", ""),
+        "availability": ("share of regions with a value", "share"),
+        "weight_full": ("effective weight in the full model (sums to 1 per index)", "weight"),
+        "weight_used": ("effective weight in the model used (0 when left out)", "weight"),
+        "used": ("whether the indicator is used", "yes/no"),
+        "reason": ("why the indicator was left out (empty when used)", ""),
+    },
+    "coverage_aggregates": {
+        "code": ("pillar or sub-index code", ""),
+        "name": ("pillar or sub-index name", ""),
+        "reason": ("why it was dropped", ""),
+    },
+}
+"""Descriptions of the coverage sheets' columns, which differ from the same names elsewhere."""
+
 
 def describe(column: str, sheet: str, imeta: pd.DataFrame | None = None) -> tuple[str, str]:
     """Description and unit of ``column`` of ``sheet`` (indicator and pillar codes from iMeta)."""
+    if column in SHEET_COLUMNS.get(sheet, {}):
+        return SHEET_COLUMNS[sheet][column]
+    if column in COVERAGE_COLUMNS and sheet not in ("channels", "top_pairs"):
+        return COVERAGE_COLUMNS[column]
     if column in COLUMNS:
         return COLUMNS[column]
     if imeta is not None and column in set(imeta["iCode"]):
@@ -224,7 +280,8 @@ def assessment_sheets(assessment: Any, partners: Sequence[str] = ()) -> dict[str
     sheets["profile"] = assessment.profile
     scores, _names = pillar_scores(assessment)
     for index in ("IAI", "SPPI"):
-        pillars = list(assessment.coins[index].framework.codes_at(2))
+        coin = assessment.coins.get(index)
+        pillars = list(coin.framework.codes_at(2)) if coin is not None else []
         sheets[f"pillars_{index}"] = scores[pillars].reset_index()
     sheets["rank_statistics"] = rank_statistics(assessment)
     channels = assessment.channels.to_frame()
@@ -232,11 +289,53 @@ def assessment_sheets(assessment: Any, partners: Sequence[str] = ()) -> dict[str
     sheets["top_pairs"] = top_pairs(assessment)
     sheets["provenance"] = _provenance_table(assessment.provenance())
     sheets["configuration"] = _configuration_table(assessment.configuration())
+    sheets.update(coverage_sheets(assessment))
     for code in dict.fromkeys(p.strip().upper() for p in partners):
         capacity, totals = scenario_levels(assessment, code)
         sheets[f"scenario_{code}"] = capacity
         sheets[f"scenario_{code}_totals"] = totals
     return {name[:_MAX_SHEET]: frame for name, frame in sheets.items()}
+
+
+def coverage_sheets(assessment: Any) -> dict[str, pd.DataFrame]:
+    """What the evidence covers (docs/coverage.md): ``coverage_instruments`` (one row per
+    instrument), ``coverage_indicators`` (every indicator of both indices with its screening)
+    and ``coverage_aggregates`` (pillars dropped, with the reason)."""
+    from ..assess.coverage_view import coverage_view, indicator_table
+
+    instruments = assessment.coverage.instruments.reset_index()
+    view = coverage_view(assessment, "en")
+    aggregates = pd.DataFrame(
+        view["aggregates_dropped"], columns=["index", "code", "name", "reason"]
+    )
+    return {
+        "coverage_instruments": instruments,
+        "coverage_indicators": indicator_table(assessment, "en"),
+        "coverage_aggregates": aggregates,
+    }
+
+
+def coverage_lines(assessment: Any) -> list[str]:
+    """The README lines on what the evidence covers: the data label, the instruments covered
+    and not, what each index rests on, the regions classed "insufficient evidence"."""
+    coverage = assessment.coverage
+    table = assessment.regions_table()
+    minimum = assessment.configs["classification"].min_coverage
+    return [
+        f"coverage: {assessment.data_label()}",
+        "instruments covered: " + (", ".join(coverage.covered) or "none"),
+        "instruments not covered: " + (", ".join(coverage.not_covered) or "none"),
+        *(
+            f"{code}: rests on {item.weight_used:.0%} of its full model's weight; indicators "
+            f"used {len(item.used)}, left out {int((~item.indicators['used']).sum())} "
+            "(sheet coverage_indicators gives each reason)"
+            for code, item in coverage.indices.items()
+        ),
+        f"regions classed 'insufficient evidence' (IAI coverage below {minimum:.0%}): "
+        f"{int((table['evidence'] == 'insufficient').sum())} of {len(table)}; their level is "
+        "empty",
+        "Missing is not zero: an empty cell means no evidence, never 0 (docs/coverage.md).",
+    ]
 
 
 def _provenance_table(provenance: dict[str, Any]) -> pd.DataFrame:
@@ -306,10 +405,12 @@ def _row(sheet: Any, values: Iterable[Any], font: Font | None = None) -> list[An
 def export_assessment(assessment: Any, path: Path, partners: Sequence[str] = ()) -> Path:
     """Write every table of ``assessment`` to one ``.xlsx`` at ``path`` and return the path.
 
-    Sheets: ``README`` (what this is; SYNTHETIC DATA when synthetic), ``regions``,
-    ``indicators`` (iData), ``iMeta``, ``classes``, ``profile``, ``pillars_IAI``,
-    ``pillars_SPPI``, ``rank_statistics``, ``channels`` (non-zero strengths), ``top_pairs``
-    (bilateral intensity), ``provenance``, ``configuration``, per requested partner
+    Sheets: ``README`` (what this is; SYNTHETIC DATA when synthetic; the data label and what
+    the evidence covers), ``regions``, ``indicators`` (iData), ``iMeta``, ``classes``,
+    ``profile``, ``pillars_IAI``, ``pillars_SPPI``, ``rank_statistics``, ``channels`` (non-zero
+    strengths), ``top_pairs`` (bilateral intensity), ``provenance``, ``configuration``,
+    ``coverage_instruments``, ``coverage_indicators``, ``coverage_aggregates``, per requested
+    partner
     ``scenario_<XX>`` (capacity of every region at crisis levels 0-3) and
     ``scenario_<XX>_totals``, and ``columns`` describing every column of every sheet. When the
     data are synthetic, every sheet's first row is the SYNTHETIC DATA banner and the header is
@@ -343,6 +444,7 @@ def export_assessment(assessment: Any, path: Path, partners: Sequence[str] = ())
         f"assessment year: {assessment.year}; scope: {assessment.scope}; "
         f"runs: {assessment.runs}; seed: {assessment.seed}",
         f"data: {'synthetic' if synthetic else assessment.origin}",
+        *coverage_lines(assessment),
         "Sheets: " + ", ".join(sheets),
         "The sheet 'columns' describes every column of every sheet (description and unit).",
         "All cells are values; nothing is a formula.",

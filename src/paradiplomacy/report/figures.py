@@ -36,6 +36,15 @@ ISO_PROPERTIES = ("shapeISO", "iso_3166_2", "ISO3166-2", "iso_code")
 LEVEL_COLOURS = ("#1a9850", "#91cf60", "#fdae61", "#d73027", "#7b3294", "#999999")
 """Colours of levels 1, 2, ... (more levels than colours repeat the last)."""
 
+INSUFFICIENT_COLOUR = "#e0e0e0"
+"""Fill of a region classed "insufficient evidence": light grey under dark diagonal hatching
+(:data:`INSUFFICIENT_PATTERN`), told apart from every level (and from "Low", red) by the
+pattern as well as by the colour, so also without colour vision."""
+
+INSUFFICIENT_PATTERN = {"shape": "/", "fgcolor": "#404040", "size": 6, "solidity": 0.25}
+INSUFFICIENT_PATTERN_ON_SCALE = {**INSUFFICIENT_PATTERN, "fgcolor": "#a6a6a6", "solidity": 0.35}
+"""The hatching over a continuous colour scale (visible on its dark and its light end)."""
+
 CRISIS_COLOURS = ("#2166ac", "#67a9cf", "#ef8a62", "#b2182b")
 """Colours of crisis levels 0-3."""
 
@@ -68,9 +77,49 @@ def _level_colour(level: int) -> str:
 
 
 def _fmt(value: Any, digits: int = 1) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
         return "-"
-    return f"{float(value):.{digits}f}"
+    if not np.isfinite(number):
+        return "-"
+    return f"{number:.{digits}f}"
+
+
+def insufficient_mask(regions: pd.DataFrame) -> np.ndarray:
+    """Rows of ``regions`` classed "insufficient evidence" (``evidence`` column, or no level)."""
+    levels = pd.to_numeric(regions["level"], errors="coerce").to_numpy(dtype=float)
+    mask = np.isnan(levels)
+    if "evidence" in regions:
+        mask |= (regions["evidence"].astype(str) == "insufficient").to_numpy()
+    return mask
+
+
+def _hatch(
+    cells: Sequence[tuple[int, int]],
+    name: str,
+    fill: str,
+    pattern: Mapping[str, Any] = INSUFFICIENT_PATTERN,
+) -> go.Scatter:
+    """One trace of hatched squares at tile (row, col) ``cells`` (the legend entry ``name``)."""
+    x: list[float | None] = []
+    y: list[float | None] = []
+    h = 0.46
+    for r, c in cells:
+        x += [c - h, c + h, c + h, c - h, c - h, None]
+        y += [r - h, r - h, r + h, r + h, r - h, None]
+    return go.Scatter(
+        x=x or [None],
+        y=y or [None],
+        mode="lines",
+        fill="toself",
+        fillcolor=fill,
+        fillpattern=dict(pattern),
+        line={"color": "#404040", "width": 0.5},
+        name=name,
+        hoverinfo="skip",
+        showlegend=True,
+    )
 
 
 # --- tile grid ---------------------------------------------------------------------------------
@@ -105,19 +154,30 @@ def tile_map(
     z = np.full((n_rows, n_cols), np.nan)
     text = np.full((n_rows, n_cols), "", dtype=object)
     hover = np.full((n_rows, n_cols), "", dtype=object)
-    levels = table["level"].astype(int).to_numpy()
+    short = insufficient_mask(table)
+    levels = pd.to_numeric(table["level"], errors="coerce").fillna(0).astype(int).to_numpy()
     if not level_names:
-        level_names = _level_names_from(regions)
+        level_names = _level_names_from(regions, lang)
+    n = max(len(level_names), int(levels.max()) if len(levels) else 1, 1)
     rank_label, level_label = label("rank", lang), label("level", lang)
+    insufficient = label("level.insufficient_evidence", lang)
+    coverage_label = label("coverage.column", lang)
+    coverage = table["coverage"] if "coverage" in table else pd.Series(np.nan, index=table.index)
     for i, row in enumerate(table.itertuples(index=False)):
         r, c = int(row.row), int(row.col)
-        z[r, c] = float(row.iai) if color == "iai" else levels[i]
+        if color == "iai":
+            z[r, c] = float(row.iai)
+        else:
+            z[r, c] = n + 1 if short[i] else levels[i]
         text[r, c] = _short_code(str(row.code))
-        level_name = _name_of_level(level_names, levels[i])
+        level_name = insufficient if short[i] else _name_of_level(level_names, levels[i])
         hover[r, c] = (
             f"<b>{names.iloc[i]}</b> ({row.code})<br>IAI {_fmt(row.iai)}"
-            f"<br>{rank_label} {int(row.iai_rank)}<br>{level_label}: {level_name}"
+            f"<br>{rank_label} {_fmt(row.iai_rank, 0)}<br>{level_label}: {level_name}"
+            f"<br>{coverage_label}: {_fmt(100 * float(coverage.iloc[i]), 0)}%"
         )
+    at = table[short]
+    cells = [(int(r), int(c)) for r, c in zip(at["row"], at["col"], strict=True)]
     heatmap: dict[str, Any] = {
         "z": z,
         "text": text,
@@ -137,13 +197,15 @@ def tile_map(
             colorbar={"title": {"text": "IAI"}, "thickness": 12},
         )
         fig = go.Figure(go.Heatmap(**heatmap))
+        fig.add_trace(_hatch(cells, insufficient, "rgba(0,0,0,0)", INSUFFICIENT_PATTERN_ON_SCALE))
         default_title = label("tile_map_iai", lang)
     else:
-        n = max(len(level_names), int(levels.max()) if len(levels) else 1)
         heatmap.update(
-            colorscale=_discrete_scale([_level_colour(k) for k in range(1, n + 1)]),
+            colorscale=_discrete_scale(
+                [*(_level_colour(k) for k in range(1, n + 1)), INSUFFICIENT_COLOUR]
+            ),
             zmin=0.5,
-            zmax=n + 0.5,
+            zmax=n + 1.5,
             showscale=False,
         )
         fig = go.Figure(go.Heatmap(**heatmap))
@@ -158,7 +220,25 @@ def tile_map(
                     showlegend=True,
                 )
             )
+        fig.add_trace(_hatch(cells, insufficient, INSUFFICIENT_COLOUR))
         default_title = label("tile_map_level", lang)
+    if cells:  # their codes above the hatching, not below it
+        codes = [str(text[r, c]) for r, c in cells]
+        for r, c in cells:
+            text[r, c] = ""
+        fig.data[0].text = text
+        fig.add_trace(
+            go.Scatter(
+                x=[c for _, c in cells],
+                y=[r for r, _ in cells],
+                mode="text",
+                text=codes,
+                textfont={"size": 10, "color": "#111111" if color == "level" else "#ffffff"},
+                customdata=[hover[r, c] for r, c in cells],
+                hovertemplate="%{customdata}<extra></extra>",
+                showlegend=False,
+            )
+        )
     fig.update_xaxes(visible=False, range=[-0.5, n_cols - 0.5], constrain="domain")
     fig.update_yaxes(
         visible=False, autorange="reversed", scaleanchor="x", scaleratio=1, constrain="domain"
@@ -186,12 +266,19 @@ def _discrete_scale(colours: Sequence[str]) -> list[list[Any]]:
     return scale
 
 
-def _level_names_from(regions: pd.DataFrame) -> list[str]:
+def _level_names_from(regions: pd.DataFrame, lang: str = "en") -> list[str]:
+    """Names of levels 1..k from the table's ``level_name`` (k from its ``p_level_`` columns);
+    a level no region has is numbered ("Level 3")."""
+    k = sum(1 for c in regions.columns if str(c).startswith("p_level_"))
     if "level_name" not in regions:
-        return []
-    pairs = regions[["level", "level_name"]].drop_duplicates().sort_values("level")
+        return [f"{label('level', lang).capitalize()} {n}" for n in range(1, k + 1)]
+    pairs = regions[["level", "level_name"]].assign(
+        level=pd.to_numeric(regions["level"], errors="coerce")
+    )
+    pairs = pairs.dropna(subset=["level"]).drop_duplicates().sort_values("level")
     names = dict(zip(pairs["level"].astype(int), pairs["level_name"].astype(str), strict=True))
-    return [names.get(k, str(k)) for k in range(1, max(names, default=0) + 1)]
+    k = max(k, max(names, default=0))
+    return [names.get(n, f"{label('level', lang).capitalize()} {n}") for n in range(1, k + 1)]
 
 
 def _name_of_level(level_names: Sequence[str], level: int) -> str:
@@ -330,42 +417,84 @@ def ranking(regions: pd.DataFrame, index: str = "iai", lang: str = "en") -> go.F
     """Regions by ``index`` rank (``iai`` or ``sppi``) with the q5-q95 rank interval as bars.
 
     Needs ``<index>``, ``<index>_rank``, ``<index>_rank_q5`` and ``<index>_rank_q95``.
+    Regions without a rank (the index was left out for lack of evidence) are not drawn; with
+    none ranked the figure says so. Regions classed "insufficient evidence" are drawn as open
+    grey markers (their own legend entry).
     """
     table = regions.sort_values([f"{index}_rank", "code"], kind="mergesort")
+    table = table[pd.to_numeric(table[f"{index}_rank"], errors="coerce").notna()]
     names = region_names(table, lang).to_numpy()
     rank = table[f"{index}_rank"].astype(float).to_numpy()
     q5 = table[f"{index}_rank_q5"].astype(float).to_numpy()
     q95 = table[f"{index}_rank_q95"].astype(float).to_numpy()
-    hover = [
-        f"<b>{n}</b><br>{index.upper()} {_fmt(s)}<br>{label('rank', lang)} {int(r)}"
-        f" ({label('interval', lang)} {_fmt(a, 0)}-{_fmt(b, 0)})"
-        for n, s, r, a, b in zip(names, table[index], rank, q5, q95, strict=True)
-    ]
-    fig = go.Figure(
-        go.Scatter(
-            x=rank,
-            y=names,
-            mode="markers",
-            marker={"size": 7, "color": "#08519c"},
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": np.maximum(q95 - rank, 0),
-                "arrayminus": np.maximum(rank - q5, 0),
-                "color": "#6baed6",
-                "thickness": 2,
-                "width": 0,
-            },
-            customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
-        )
+    column = "coverage" if index == "iai" else f"{index}_coverage"
+    coverage = (
+        table[column].astype(float).to_numpy() if column in table else np.full(len(table), np.nan)
     )
-    fig.update_yaxes(autorange="reversed", tickfont={"size": 9}, automargin=True)
+    hover = np.array(
+        [
+            f"<b>{n}</b><br>{index.upper()} {_fmt(s)}<br>{label('rank', lang)} {_fmt(r, 0)}"
+            f" ({label('interval', lang)} {_fmt(a, 0)}-{_fmt(b, 0)})"
+            f"<br>{label('coverage.column', lang)}: {_fmt(100 * v, 0)}%"
+            for n, s, r, a, b, v in zip(names, table[index], rank, q5, q95, coverage, strict=True)
+        ],
+        dtype=object,
+    )
+    short = insufficient_mask(table) if index == "iai" else np.zeros(len(table), dtype=bool)
+    fig = go.Figure()
+    groups = [
+        (~short, label("rank", lang), {"size": 7, "color": "#08519c"}),
+        (
+            short,
+            label("level.insufficient_evidence", lang),
+            {"size": 7, "color": "#636363", "symbol": "circle-open", "line": {"width": 1.5}},
+        ),
+    ]
+    for mask, name, marker in groups:
+        if not mask.any():
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=rank[mask],
+                y=names[mask],
+                mode="markers",
+                name=name,
+                marker=marker,
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": np.maximum(q95 - rank, 0)[mask],
+                    "arrayminus": np.maximum(rank - q5, 0)[mask],
+                    "color": "#6baed6" if name == label("rank", lang) else "#bdbdbd",
+                    "thickness": 2,
+                    "width": 0,
+                },
+                customdata=hover[mask],
+                hovertemplate="%{customdata}<extra></extra>",
+                showlegend=bool(short.any()),
+            )
+        )
+    if not len(table):
+        fig.add_annotation(
+            text=label("coverage.no_evidence", lang),
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+        )
+    fig.update_yaxes(
+        autorange="reversed",
+        tickfont={"size": 9},
+        automargin=True,
+        categoryorder="array",
+        categoryarray=list(names),
+    )
     fig.update_xaxes(
         title={"text": label("rank_axis", lang)}, gridcolor="#eeeeee", rangemode="tozero"
     )
     title = label(f"ranking_{index}", lang)
-    return _layout(fig, title, 120 + 13 * len(table))
+    return _layout(fig, title, 160 + 13 * len(table), legend={"orientation": "h"})
 
 
 def level_probabilities(
@@ -378,7 +507,7 @@ def level_probabilities(
     )
     names = region_names(table, lang).to_numpy()
     if not level_names:
-        level_names = _level_names_from(regions)
+        level_names = _level_names_from(regions, lang)
     fig = go.Figure()
     for column in columns:
         k = int(column.removeprefix("p_level_"))

@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 from markupsafe import Markup
 
 from ..i18n import check_lang
-from . import figures, label
+from . import evidence, figures, label
 from .excel import pillar_scores, scenario_levels
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -66,6 +66,24 @@ def _num(value: Any, digits: int = 1) -> str:
     if np.isnan(number):
         return "-"
     return f"{number:,.{digits}f}"
+
+
+def _int(value: Any) -> str:
+    """A rank or count as an integer; "-" when missing."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "-"
+    return "-" if not np.isfinite(number) else str(round(number))
+
+
+def _level(value: Any) -> int | None:
+    """A region's level as an int; None for no level (``<NA>``: insufficient evidence)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if np.isfinite(number) else None
 
 
 def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
@@ -117,10 +135,20 @@ def report_context(
         return text.format(**fields) if fields else text
 
     sections: list[dict[str, Any]] = []
+    coverage = evidence.coverage_view(assessment, lang)
 
     # summary
     provenance = assessment.provenance()
     top = regions.head(TOP_REGIONS)
+    insufficient_name = L("level.insufficient_evidence")
+
+    def level_text(row: Any) -> str:
+        level = _level(row.level)
+        if level is None or getattr(row, "evidence", "") == evidence.INSUFFICIENT:
+            return insufficient_name
+        return _name(level_names, level)
+
+    n_insufficient = int((regions["evidence"] == evidence.INSUFFICIENT).sum())
     summary = {
         "id": "summary",
         "title": L("summary"),
@@ -138,16 +166,26 @@ def report_context(
             {
                 "caption": L("top_regions"),
                 **_table(
-                    [L("rank"), L("code"), L("name"), "IAI", L("interval"), L("level"), "SPPI"],
+                    [
+                        L("rank"),
+                        L("code"),
+                        L("name"),
+                        "IAI",
+                        L("interval"),
+                        L("level"),
+                        "SPPI",
+                        L("coverage.column"),
+                    ],
                     [
                         [
-                            int(r.iai_rank),
+                            _int(r.iai_rank),
                             r.code,
                             names[r.code],
                             _num(r.iai),
                             f"{_num(r.iai_rank_q5, 0)}-{_num(r.iai_rank_q95, 0)}",
-                            _name(level_names, int(r.level)),
+                            level_text(r),
                             _num(r.sppi),
+                            evidence.percent(r.coverage),
                         ]
                         for r in top.itertuples(index=False)
                     ],
@@ -155,21 +193,31 @@ def report_context(
             },
             {
                 "caption": L("levels_count"),
+                "id": "levels-count",
                 **_table(
                     [L("level"), L("count")],
                     [
-                        [f"{k}. {_name(level_names, k)}", int((regions["level"] == k).sum())]
-                        for k in range(1, len(level_names) + 1)
+                        *(
+                            [f"{k}. {_name(level_names, k)}", int((regions["level"] == k).sum())]
+                            for k in range(1, len(level_names) + 1)
+                        ),
+                        [insufficient_name, n_insufficient],
                     ],
                 ),
             },
         ],
         "figures": [],
-        "notes": [],
+        "notes": [L("coverage.column_note", minimum=evidence.percent(coverage["min_coverage"]))],
     }
     sections.append(summary)
 
     # tile map
+    insufficient_note = L(
+        "coverage.insufficient_note",
+        n=n_insufficient,
+        total=len(regions),
+        minimum=evidence.percent(coverage["min_coverage"]),
+    )
     grid = _tile_grid(assessment)
     missing = figures.missing_tiles(regions, grid)
     sections.append(
@@ -186,7 +234,10 @@ def report_context(
                 ),
             ],
             "tables": [],
-            "notes": [f"{L('no_tile')}: {', '.join(missing)}"] if missing else [],
+            "notes": [
+                *([f"{L('no_tile')}: {', '.join(missing)}"] if missing else []),
+                *([insufficient_note] if n_insufficient else []),
+            ],
         }
     )
 
@@ -242,12 +293,15 @@ def report_context(
                 _figure_html(figures.level_probabilities(regions, lang, level_names), "fig-levels")
             ],
             "tables": [],
-            "notes": [],
+            "notes": [insufficient_note] if n_insufficient else [],
         }
     )
 
     # pillar profiles
     scores, pillar_names = pillar_scores(assessment)
+    dropped = [
+        f"{d['index_name']}: {d['name']} ({d['code']})" for d in coverage["aggregates_dropped"]
+    ]
     sections.append(
         {
             "id": "pillars",
@@ -259,7 +313,7 @@ def report_context(
                 )
             ],
             "tables": [],
-            "notes": [],
+            "notes": [L("coverage.pillars_dropped", pillars="; ".join(dropped))] if dropped else [],
         }
     )
 
@@ -283,7 +337,7 @@ def report_context(
         sections.append(_partner_section(assessment, partner, names, countries, lang, L))
 
     # configuration and provenance
-    sections.append(_provenance_section(assessment, provenance, lang, L))
+    sections.append(_provenance_section(assessment, provenance, coverage, lang, L))
 
     return {
         "lang": lang,
@@ -294,6 +348,39 @@ def report_context(
         "generated_label": L("generated"),
         "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "contents": L("contents"),
+        "coverage": coverage,
+        "coverage_labels": {
+            key: L(f"coverage.{key}")
+            for key in (
+                "notice",
+                "instruments_covered",
+                "instruments_not_covered",
+                "indicators_left_out",
+                "aggregates_dropped",
+                "index",
+                "indicator",
+                "reason",
+                "records",
+                "statistics",
+                "none",
+                "all_covered",
+                "none_left_out",
+                "see_docs",
+                "channels_not_covered",
+            )
+        },
+        "coverage_notes": [
+            L(
+                "coverage.weight_used",
+                index=i["index_name"],
+                share=evidence.percent(i["weight_used"]),
+                used=i["n_used"],
+                left_out=i["n_left_out"],
+            )
+            for i in coverage["indices"]
+        ]
+        + ([insufficient_note] if n_insufficient else []),
+        "channel_labels": {k: L(f"channel.{k}") for k in coverage["channels_not_covered"]},
         "sections": sections,
         "plotlyjs": _plotlyjs(),
     }
@@ -313,6 +400,16 @@ def _partner_section(
 ) -> dict[str, Any]:
     capacity, totals = scenario_levels(assessment, partner, top=TOP_REGIONS)
     partner_name = countries.get(partner, partner)
+    unseen = assessment.channels.no_evidence(partner)
+    notes = (
+        [
+            f"{L('coverage.channels_without_evidence')}: "
+            + ", ".join(L(f"channel.{k}") for k in unseen)
+            + f" ({L('coverage.no_evidence_note')})"
+        ]
+        if unseen
+        else []
+    )
     p_top = f"p_top{TOP_REGIONS}"
     tables = [
         {
@@ -326,7 +423,7 @@ def _partner_section(
                         _num(t.total, 3),
                         _num(t.resilience, 3),
                         _num(t.redundancy, 1),
-                        "-" if t.regions_with_capacity is None else int(t.regions_with_capacity),
+                        _int(t.regions_with_capacity),
                     ]
                     for t in totals.itertuples(index=False)
                 ],
@@ -337,7 +434,7 @@ def _partner_section(
         table = capacity[capacity["level"] == level].sort_values(["rank", "code"], kind="mergesort")
         rows = [
             [
-                int(r["rank"]),
+                _int(r["rank"]),
                 r["code"],
                 names.get(r["code"], r["code"]),
                 _num(r["capacity"], 3),
@@ -366,12 +463,69 @@ def _partner_section(
         "text": "",
         "figures": [_figure_html(fig, f"fig-partner-{partner}")],
         "tables": tables,
-        "notes": [],
+        "notes": notes,
     }
 
 
+def _coverage_tables(
+    assessment: Any, coverage: dict[str, Any], lang: str, L: Any
+) -> list[dict[str, Any]]:
+    """The coverage and screening tables of the configuration section (docs/coverage.md)."""
+    yes, no = L("coverage.yes"), L("coverage.no")
+    frame = assessment.coverage.instruments
+    instruments = [
+        [
+            str(inst),
+            evidence.instrument_label(assessment, str(inst), lang),
+            L(f"channel.{row['channel']}"),
+            f"{int(row['records']):,}",
+            str(row["statistics"]).replace("|", ", ") or "-",
+            yes if row["covered"] else no,
+        ]
+        for inst, row in frame.iterrows()
+    ]
+    indicators = [
+        [
+            evidence.index_name(r.index, lang),
+            r.code,
+            r.name,
+            evidence.percent(r.availability),
+            _num(r.weight_full, 3),
+            _num(r.weight_used, 3),
+            yes if r.used else no,
+            r.reason or "-",
+        ]
+        for r in evidence.indicator_table(assessment, lang).itertuples(index=False)
+    ]
+    dropped = [
+        [d["index_name"], d["code"], d["name"], d["reason"]] for d in coverage["aggregates_dropped"]
+    ]
+    return [
+        {
+            "caption": f"{L('coverage.instruments_covered')} / "
+            f"{L('coverage.instruments_not_covered')}",
+            "id": "coverage-instruments",
+            **_table([L("code"), L("name"), L("channel"), L("records"), L("statistics"),
+                      L("coverage.title")], instruments),
+        },
+        {
+            "caption": L("coverage.screening"),
+            "id": "coverage-indicators",
+            **_table([L("coverage.index"), L("code"), L("coverage.indicator"),
+                      L("coverage.availability"), L("coverage.weight_full"),
+                      L("coverage.weight_in_use"), L("coverage.used"), L("coverage.reason")],
+                     indicators),
+        },
+        {
+            "caption": L("coverage.aggregates_dropped"),
+            "id": "coverage-aggregates",
+            **_table([L("coverage.index"), L("code"), L("name"), L("coverage.reason")], dropped),
+        },
+    ]  # fmt: skip
+
+
 def _provenance_section(
-    assessment: Any, provenance: dict[str, Any], lang: str, L: Any
+    assessment: Any, provenance: dict[str, Any], coverage: dict[str, Any], lang: str, L: Any
 ) -> dict[str, Any]:
     configuration = assessment.configuration()
     files = [
@@ -384,8 +538,18 @@ def _provenance_section(
         [L("scope"), str(configuration["scope"])],
         [L("runs"), f"{configuration['runs']:,}"],
         [L("seed"), str(configuration["seed"])],
-        [L("cut_points"), cut_points],
+        [L("cut_points"), cut_points or "-"],
+        [L("coverage.cut_method"), str(configuration.get("cut_method", ""))],
+        [L("coverage.min_coverage"), evidence.percent(coverage["min_coverage"])],
+        *(
+            [
+                f"{L('coverage.min_availability')} ({i['index_name']})",
+                evidence.percent(i["min_availability"]),
+            ]
+            for i in coverage["indices"]
+        ),
         [L("data_origin"), str(provenance.get("data", ""))],
+        [L("coverage.title"), coverage["label"]],
         [L("records"), f"{provenance['records']:,}"],
         [L("records_up_to_year"), f"{provenance['records_up_to_year']:,}"],
         [L("statistics"), f"{provenance['statistics']:,}"],
@@ -417,12 +581,19 @@ def _provenance_section(
             **_table(["", ""], [[k, v] for k, v in assessment.versions().items()]),
         },
     ]
+    text = L(
+        "coverage.methods_text",
+        min_availability=", ".join(
+            dict.fromkeys(evidence.percent(i["min_availability"]) for i in coverage["indices"])
+        ),
+        min_coverage=evidence.percent(coverage["min_coverage"]),
+    )
     return {
         "id": "provenance",
         "title": L("provenance"),
-        "text": "",
+        "text": f"{L('coverage.screening')}. {text}",
         "figures": [],
-        "tables": tables,
+        "tables": [*tables[:2], *_coverage_tables(assessment, coverage, lang, L), *tables[2:]],
         "notes": [],
     }
 

@@ -36,6 +36,10 @@ class Meta(BaseModel):
 
     synthetic: bool
     notice: str = Field(description="the synthetic-data notice, empty for real data")
+    data_label: str = Field(
+        description="the data's origin and what the evidence covers, in the requested language "
+        "(e.g. 'real public data, incomplete: 3 of 19 instruments covered; not covered: ...')"
+    )
     year: int = Field(description="assessment year")
     scope: str = Field(description="region scope of the assessment")
     lang: Lang
@@ -62,10 +66,22 @@ class Region(BaseModel):
     sppi_rank: float | None
     sppi_rank_q5: float | None
     sppi_rank_q95: float | None
-    level: int = Field(description="1 = highest")
+    level: int | None = Field(
+        description="1 = highest; null when the region is classed 'insufficient evidence'"
+    )
     level_name: str = Field(description="level name in the requested language")
     probabilities: list[float | None] = Field(
         description="probability of each level 1..k over the uncertainty runs"
+    )
+    coverage: float | None = Field(
+        None, description="share of the full IAI model's weight the region's value rests on"
+    )
+    sppi_coverage: float | None = Field(
+        None, description="share of the full SPPI model's weight the value rests on"
+    )
+    evidence: str = Field(
+        "sufficient",
+        description="sufficient, or insufficient: IAI coverage below the minimum, no level",
     )
     balance: str
     orientation: str
@@ -78,11 +94,82 @@ class LevelInfo(BaseModel):
     name: str
 
 
+class CoveredInstrument(BaseModel):
+    instrument: str
+    label: str = Field(description="the instrument's label in the requested language")
+    channel: str
+    records: int = Field(description="current activity records of it in scope")
+    statistics: list[str] = Field(description="statistics with data that measure it")
+
+
+class MissingInstrument(BaseModel):
+    instrument: str
+    label: str
+    channel: str
+
+
+class LeftOutIndicator(BaseModel):
+    index: str
+    index_name: str = Field(description="the index's short name in the requested language")
+    code: str
+    name: str
+    kind: str
+    reason: str = Field(description="why it was left out, in the requested language")
+
+
+class DroppedAggregate(BaseModel):
+    index: str
+    index_name: str = Field(description="the index's short name in the requested language")
+    code: str
+    name: str
+    reason: str
+
+
+class IndexScreening(BaseModel):
+    index: str
+    index_name: str = Field(description="the index's short name in the requested language")
+    weight_used: float = Field(description="share of the full model's weight used (0-1)")
+    min_availability: float = Field(description="least share of regions with a value")
+    n_used: int
+    n_left_out: int
+
+
+class Coverage(BaseModel):
+    """What the evidence covers and what was left out (docs/coverage.md)."""
+
+    label: str = Field(description="the data label (as Meta.data_label)")
+    complete: bool = Field(description="every instrument covered and every indicator used")
+    synthetic: bool
+    origin: str = Field(description="synthetic, real, mixed (synthetic and real) or none")
+    covered: list[CoveredInstrument]
+    not_covered: list[MissingInstrument]
+    channels_not_covered: list[str] = Field(description="channels with no instrument covered")
+    left_out: list[LeftOutIndicator]
+    aggregates_dropped: list[DroppedAggregate]
+    indices: list[IndexScreening]
+    min_coverage: float = Field(description="least IAI coverage for a level (0-1)")
+    insufficient: list[str] = Field(
+        description="codes of the regions classed 'insufficient evidence'"
+    )
+    n_regions: int
+    cut_method: str = Field(description="how the cut points of the levels were found")
+    docs: str = Field(description="the document that explains coverage and screening")
+
+
 class RegionList(BaseModel):
     meta: Meta
+    coverage: Coverage
     levels: list[LevelInfo]
     count: int
     regions: list[Region]
+
+
+class CoverageAnswer(BaseModel):
+    meta: Meta
+    coverage: Coverage
+    detail: dict[str, Any] = Field(
+        description="the assessment's coverage as in assessment.json (key 'coverage')"
+    )
 
 
 class Indicator(BaseModel):
@@ -139,6 +226,9 @@ class RegionDetail(BaseModel):
     region: Region
     explanation: Explanation
     pillars: list[Pillar]
+    pillars_dropped: list[DroppedAggregate] = Field(
+        description="IAI pillars left out for lack of evidence"
+    )
     n_records: int
 
 
@@ -156,8 +246,11 @@ class PartnerChannels(BaseModel):
     partner: str
     name: str
     intensity: float
-    channels: dict[str, float | None]
+    channels: dict[str, float | None] = Field(
+        description="strength of each channel (0-1); null = no evidence toward the partner"
+    )
     main_channel: str
+    no_evidence: list[str] = Field(description="channels without evidence toward the partner")
 
 
 class RegionChannels(BaseModel):
@@ -187,14 +280,20 @@ class RegionTie(BaseModel):
     code: str
     name: str
     intensity: float
-    channels: dict[str, float | None]
+    channels: dict[str, float | None] = Field(
+        description="strength of each channel (0-1); null = no evidence toward the partner"
+    )
     main_channel: str
+    no_evidence: list[str] = Field(description="channels without evidence toward the partner")
 
 
 class PartnerDetail(BaseModel):
     meta: Meta
     partner: Partner
     channels: list[str]
+    channels_without_evidence: list[str] = Field(
+        description="channels on which no region has evidence toward the partner"
+    )
     regions: list[RegionTie]
 
 
@@ -208,7 +307,9 @@ class CapacityRow(BaseModel):
     framework: str
     nc_culture_image: float | None
     nc_political_plus: float | None
-    contributions: dict[str, float | None]
+    contributions: dict[str, float | None] = Field(
+        description="contribution of each channel; null = no evidence of the channel"
+    )
     p_top: float | None = Field(description="probability of being in the top 10")
     records: list[str] = Field(description="uids of the records behind the capacity")
 
@@ -247,6 +348,13 @@ class ScenarioAnswer(BaseModel):
     level: int
     level_name: str
     closed: list[str]
+    coverage: str = Field(description="what the evidence covers (N of M instruments)")
+    channels_without_evidence: list[str] = Field(
+        description="channels the scenario could not see: no evidence toward the partner"
+    )
+    channels_not_covered: list[str]
+    instruments_not_covered: list[str]
+    framework_terms_without_evidence: list[str]
     totals: Totals
     capacity: list[CapacityRow]
     frameworks: list[FrameworkRow]
@@ -262,6 +370,10 @@ class Methods(BaseModel):
     configuration: dict[str, Any]
     versions: dict[str, str]
     provenance: dict[str, Any]
+    coverage: Coverage
+    coverage_detail: dict[str, Any] = Field(
+        description="the assessment's coverage as in assessment.json (key 'coverage')"
+    )
     references: list[Reference]
 
 
@@ -300,6 +412,7 @@ def meta(board: Dashboard, lang: str) -> Meta:
     return Meta(
         synthetic=board.synthetic,
         notice=board.notice,
+        data_label=board.data_labels.get(lang, board.data_labels["en"]),
         year=board.year,
         scope=board.scope,
         lang=lang,
@@ -321,9 +434,12 @@ def region_model(board: Dashboard, row: dict[str, Any], lang: str) -> Region:
         sppi_rank=row["sppi_rank"],
         sppi_rank_q5=row["sppi_rank_q5"],
         sppi_rank_q95=row["sppi_rank_q95"],
-        level=int(row["level"]),
+        level=row["level"],
         level_name=board.level_name(row["level"], lang),
         probabilities=[row[c] for c in board.probability_columns],
+        coverage=row.get("coverage"),
+        sppi_coverage=row.get("sppi_coverage"),
+        evidence=str(row.get("evidence") or "sufficient"),
         balance=row["balance"],
         orientation=row["orientation"],
         structural_type=row["structural_type"],
@@ -358,8 +474,19 @@ def region_detail(board: Dashboard, code: str, lang: str) -> RegionDetail:
             records=[record_model(board, r, lang) for r in explained.get("records", [])],
         ),
         pillars=[Pillar(**p) for p in board.pillars_of(code)],
+        pillars_dropped=[DroppedAggregate(**d) for d in _dropped_pillars(board, lang)],
         n_records=total,
     )
+
+
+def coverage_model(board: Dashboard, lang: str) -> Coverage:
+    """What the evidence covers, labelled in ``lang``."""
+    return Coverage(**board.coverage.get(lang, board.coverage["en"]))
+
+
+def _dropped_pillars(board: Dashboard, lang: str) -> list[dict[str, Any]]:
+    view = board.coverage.get(lang, board.coverage["en"])
+    return [d for d in view["aggregates_dropped"] if d["index"] == "IAI"]
 
 
 def record_page(board: Dashboard, code: str, page: int, per_page: int, lang: str) -> RecordPage:
@@ -403,6 +530,7 @@ def partner_detail(board: Dashboard, alpha2: str, lang: str) -> PartnerDetail:
         meta=meta(board, lang),
         partner=partner_model(board, row, lang),
         channels=board.channels,
+        channels_without_evidence=board.no_evidence(alpha2),
         regions=[
             RegionTie(name=board.region_name(r["code"], lang), **r)
             for r in board.partner_regions(alpha2)
@@ -420,6 +548,7 @@ def scenario_answer(
     closed = tuple(sorted(set(close)))
     result = board.scenario(alpha2, level, closed)
     summary = result.summary
+    unseen = set(summary.get("channels_without_evidence", []))
     top = next((c for c in result.capacity.columns if c.startswith("p_top")), None)
     capacity = []
     for row in result.capacity.to_dict(orient="records"):
@@ -433,7 +562,10 @@ def scenario_answer(
                 framework=str(row.get("framework", "")),
                 nc_culture_image=_num(row.get("nc_culture_image")),
                 nc_political_plus=_num(row.get("nc_political_plus")),
-                contributions={k: _num(row.get(f"contrib_{k}")) for k in board.channels},
+                contributions={
+                    k: None if k in unseen else _num(row.get(f"contrib_{k}"))
+                    for k in board.channels
+                },
                 p_top=_num(row.get(top)) if top else None,
                 records=_uids(records),
             )
@@ -461,6 +593,11 @@ def scenario_answer(
         level=level,
         level_name=_crisis_name(board, level, lang),
         closed=list(closed),
+        coverage=str(summary.get("coverage", "")),
+        channels_without_evidence=list(summary.get("channels_without_evidence", [])),
+        channels_not_covered=list(summary.get("channels_not_covered", [])),
+        instruments_not_covered=list(summary.get("instruments_not_covered", [])),
+        framework_terms_without_evidence=list(summary.get("framework_terms_without_evidence", [])),
         totals=Totals(
             total=_num(summary.get("total")),
             total_level0=_num(summary.get("total_level0")),
@@ -480,6 +617,8 @@ def methods(board: Dashboard, lang: str) -> Methods:
         configuration=clean_tree(a.configuration()),
         versions=a.versions(),
         provenance=clean_tree(a.provenance()),
+        coverage=coverage_model(board, lang),
+        coverage_detail=board.coverage_detail,
         references=REFERENCES,
     )
 
@@ -510,6 +649,7 @@ def get_regions(
     rows = board.regions(level, district, balance, orientation)
     return RegionList(
         meta=meta(board, lang),
+        coverage=coverage_model(board, lang),
         levels=[LevelInfo(level=k, name=board.level_name(k, lang)) for k in board.level_names],
         count=len(rows),
         regions=[region_model(board, r, lang) for r in rows],
@@ -586,6 +726,13 @@ def get_scenario(
     lang: LangQuery = "en",
 ) -> ScenarioAnswer:
     return scenario_answer(board, partner, level, list(close or []), lang)
+
+
+@router.get("/coverage", response_model=CoverageAnswer, summary="What the evidence covers")
+def get_coverage(board: Board, lang: LangQuery = "en") -> CoverageAnswer:
+    return CoverageAnswer(
+        meta=meta(board, lang), coverage=coverage_model(board, lang), detail=board.coverage_detail
+    )
 
 
 @router.get("/methods", response_model=Methods, summary="Configuration, versions, provenance")

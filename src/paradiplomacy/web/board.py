@@ -21,7 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import i18n
 from ..assess.assessment import Assessment, ScenarioResult
+from ..assess.coverage_view import coverage_view
 from ..registry.partners import MACRO_REGIONS
 
 log = logging.getLogger("paradiplomacy.web")
@@ -135,6 +137,10 @@ class Dashboard:
         self.synthetic = bool(a.synthetic)
         self.notice = NOTICE if self.synthetic else ""
         table = a.regions_table()
+        # a level is an int, or None for a region classed "insufficient evidence"
+        table["level"] = pd.Series(
+            [None if pd.isna(v) else int(v) for v in table["level"]], dtype=object
+        )
         regions = a.regions
         table["federal_district"] = regions["federal_district"].reindex(table["code"]).to_numpy()
         self.probability_columns: list[str] = list(a.configs["classification"].probability_columns)
@@ -152,33 +158,59 @@ class Dashboard:
         self.by_code: dict[str, dict[str, Any]] = {r["code"]: r for r in self.rows}
         self.level_names: dict[int, dict[str, str]] = {}
         for row in self.rows:
+            if row["level"] is None:
+                continue
             self.level_names[int(row["level"])] = {
                 "en": str(row["level_name"]),
                 "ru": str(row["level_name_ru"]),
             }
+        for k, lv in enumerate(a.configs["classification"].levels, start=1):
+            self.level_names.setdefault(k, {"en": lv.label_en, "ru": lv.label_ru or lv.label_en})
         for k in range(1, len(self.probability_columns) + 1):
             self.level_names.setdefault(k, {"en": f"Level {k}", "ru": f"Уровень {k}"})
+        self.level_names = dict(sorted(self.level_names.items()))
+        self.insufficient_names: dict[str, str] = {
+            lang: i18n.t("level.insufficient_evidence", lang) for lang in i18n.LANGUAGES
+        }
+        # what the evidence covers (docs/coverage.md), in every language, once
+        self.coverage: dict[str, dict[str, Any]] = {
+            lang: clean_tree(coverage_view(a, lang)) for lang in i18n.LANGUAGES
+        }
+        self.coverage_detail: dict[str, Any] = clean_tree(a.coverage.to_dict())
+        self.data_labels: dict[str, str] = {
+            lang: view["label"] for lang, view in self.coverage.items()
+        }
         self.districts: list[str] = sorted(set(regions["federal_district"].dropna().astype(str)))
         self.balances: list[str] = list(BALANCES)
         present = set(table["orientation"].astype(str))
         known = {"diversified", "no recorded activity", "no partner macro-region known"}
         known |= {f"focused on {en}" for en, _ru in MACRO_REGIONS.values()}
         self.orientations: list[str] = sorted(present | known)
-        # pillars of the IAI
-        iai = a.coins["IAI"]
-        self.pillars: list[str] = list(iai.framework.codes_at(2))
-        meta = iai.framework.index_meta.set_index("iCode")
+        # pillars of the IAI (those with evidence; none when the IAI was left out)
+        iai = a.coins.get("IAI")
+        self.pillars: list[str] = list(iai.framework.codes_at(2)) if iai is not None else []
+        meta = iai.framework.index_meta.set_index("iCode") if iai is not None else pd.DataFrame()
         self.pillar_names: dict[str, str] = {
             p: str(meta["iName"].get(p, p)) if "iName" in meta else p for p in self.pillars
         }
-        aggregated = iai.aggregated[self.pillars]
+        aggregated = (
+            iai.aggregated[self.pillars].reindex(table["code"])
+            if iai is not None
+            else pd.DataFrame(index=table["code"])
+        )
         ranks = aggregated.rank(ascending=False, method="min")
         self.pillar_scores = aggregated
         self.pillar_ranks = ranks
+        self.pillars_dropped: list[dict[str, Any]] = [
+            d for d in self.coverage["en"]["aggregates_dropped"] if d["index"] == "IAI"
+        ]
         # partners and intensities
         self.partners = a.partners
         self.channels: list[str] = list(a.channels.channels)
         self.strength = a.channels.strengths()  # (regions, partners, channels), once
+        # (partners, channels): some region has evidence of the channel toward the partner;
+        # a channel without it is shown as "no evidence", not as zero strength
+        self.observed = np.asarray(a.channels.observed(), dtype=bool)
         weights = np.asarray(a.channels.channel_weights, dtype=float)
         self.intensity = pd.DataFrame(
             self.strength @ weights, index=a.channels.regions, columns=a.channels.partners
@@ -241,9 +273,17 @@ class Dashboard:
         name = self.partners.at[alpha2, column]
         return str(name) if isinstance(name, str) and name else alpha2
 
-    def level_name(self, level: int, lang: str) -> str:
+    def level_name(self, level: int | None, lang: str) -> str:
+        """The level's name in ``lang``; "Insufficient evidence" for no level (None)."""
+        if level is None:
+            return self.insufficient_names.get(lang) or self.insufficient_names["en"]
         names = self.level_names.get(int(level), {})
         return names.get(lang) or names.get("en") or str(level)
+
+    def no_evidence(self, alpha2: str) -> list[str]:
+        """The channels without any evidence toward partner ``alpha2`` (in channel order)."""
+        c = self.assessment.channels.partner_index(alpha2)
+        return [k for k, ok in zip(self.channels, self.observed[c], strict=True) if not ok]
 
     def instrument_label(self, instrument: str, lang: str) -> str:
         spec = self.instruments.get(instrument)
@@ -280,7 +320,8 @@ class Dashboard:
         )
 
     def pillars_of(self, code: str) -> list[dict[str, Any]]:
-        """The region's IAI pillar scores with their rank among regions."""
+        """The region's IAI pillar scores with their rank among regions (the pillars with
+        evidence; :attr:`pillars_dropped` names the others)."""
         return [
             {
                 "pillar": p,
@@ -316,9 +357,13 @@ class Dashboard:
         """The region's partners with the strength of each channel, strongest first
         (as ``ChannelTable.region_view``, from the precomputed strengths)."""
         i = self.assessment.channels.region_index(code)
-        return self._ties(self.strength[i], self.intensity.iloc[i], "partner")
+        return self._ties(self.strength[i], self.intensity.iloc[i], "partner", self.observed)
 
-    def _ties(self, b: np.ndarray, intensity: pd.Series, key: str) -> list[dict[str, Any]]:
+    def _ties(
+        self, b: np.ndarray, intensity: pd.Series, key: str, seen: np.ndarray
+    ) -> list[dict[str, Any]]:
+        """Rows with a positive intensity, strongest first; ``seen`` (rows x channels) says
+        which channels have evidence: the others are None ("no evidence") and listed."""
         values = intensity.to_numpy()
         keep = np.flatnonzero(values > 0)
         names = intensity.index.to_numpy()[keep]
@@ -330,8 +375,14 @@ class Dashboard:
                 {
                     key: str(intensity.index[j]),
                     "intensity": float(values[j]),
-                    "channels": dict(zip(self.channels, map(float, strengths), strict=True)),
+                    "channels": {
+                        k: float(v) if ok else None
+                        for k, v, ok in zip(self.channels, strengths, seen[j], strict=True)
+                    },
                     "main_channel": self.channels[int(np.argmax(strengths))],
+                    "no_evidence": [
+                        k for k, ok in zip(self.channels, seen[j], strict=True) if not ok
+                    ],
                 }
             )
         return rows
@@ -359,7 +410,8 @@ class Dashboard:
         """The regions carrying relations with the partner, by intensity, with channels
         (as ``ChannelTable.partner_view``, from the precomputed strengths)."""
         c = self.assessment.channels.partner_index(alpha2)
-        return self._ties(self.strength[:, c], self.intensity.iloc[:, c], "code")
+        seen = np.broadcast_to(self.observed[c], (len(self.intensity), len(self.channels)))
+        return self._ties(self.strength[:, c], self.intensity.iloc[:, c], "code", seen)
 
     # --- scenarios --------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from ..assess.coverage_view import index_name, indicator_table, percent, term_label
 from . import api
 from .api import Board, LangQuery
 from .board import CRISIS_LEVELS, TEMPLATES, Dashboard, crisis
@@ -25,6 +26,11 @@ router = APIRouter(include_in_schema=False)
 
 LEVEL_COLOURS = ("#08306b", "#2171b5", "#6baed6", "#c6dbef", "#f7fbff", "#f7fbff")
 """Tile colours of levels 1, 2, ... (1 = highest, darkest)."""
+
+INSUFFICIENT_COLOUR = "#e3e3e3"
+"""Tile colour of a region classed "insufficient evidence" (no level): grey, under the
+hatching of the CSS class ``insufficient``, so it differs from every level (and from "Low")
+by its pattern, not only by its colour."""
 
 FALLBACK_LABELS: dict[str, tuple[str, str]] = {
     "app_title": ("Regions in foreign policy", "Регионы во внешней политике"),
@@ -209,6 +215,14 @@ def fmt(value: Any, digits: int = 1) -> str:
     return str(value)
 
 
+def strength(value: Any, digits: int = 2, lang: str = "en") -> Markup:
+    """A channel strength for a table cell; "no evidence" (marked) when it is None."""
+    if value is None:
+        text = label("coverage.no_evidence", lang)
+        return Markup('<span class="no-evidence">{}</span>').format(text)
+    return Markup("{}").format(fmt(value, digits))
+
+
 def pct(value: Any) -> str:
     """A probability as a percentage."""
     return "–" if value is None else f"{100 * float(value):.0f}%"
@@ -228,7 +242,10 @@ ENV = Environment(
 )
 ENV.filters["fmt"] = fmt
 ENV.filters["pct"] = pct
+ENV.filters["strength"] = strength
 ENV.globals["rank_interval"] = rank_interval
+ENV.globals["term_label"] = term_label
+ENV.globals["index_name"] = index_name
 
 
 def orientation(value: str, lang: str) -> str:
@@ -325,7 +342,12 @@ def overview(
     rows = []
     for row in board.rows:
         colour_iai = iai_colour(row["iai"])
-        colour_level = LEVEL_COLOURS[min(int(row["level"]) - 1, len(LEVEL_COLOURS) - 1)]
+        insufficient = row["level"] is None or row.get("evidence") == "insufficient"
+        colour_level = (
+            INSUFFICIENT_COLOUR
+            if insufficient
+            else LEVEL_COLOURS[min(int(row["level"]) - 1, len(LEVEL_COLOURS) - 1)]
+        )
         rows.append(
             {
                 **row,
@@ -338,7 +360,8 @@ def overview(
                 "colour_iai": colour_iai,
                 "colour_level": colour_level,
                 "dark_iai": (row["iai"] or 0) > 45,
-                "dark_level": int(row["level"]) <= 2,
+                "dark_level": not insufficient and int(row["level"]) <= 2,
+                "insufficient": insufficient,
             }
         )
     tiles = sorted(rows, key=lambda r: (r["tile_row"], r["tile_col"]))
@@ -358,6 +381,10 @@ def overview(
         level_colours={
             k: LEVEL_COLOURS[min(k - 1, len(LEVEL_COLOURS) - 1)] for k in board.level_names
         },
+        insufficient_colour=INSUFFICIENT_COLOUR,
+        coverage=board.coverage[lang],
+        n_insufficient=sum(r["insufficient"] for r in rows),
+        percent=percent,
     )
 
 
@@ -389,6 +416,8 @@ def region_page(
         partners=channels.partners[:30],
         n_partners=len(channels.partners),
         channels=board.channels,
+        coverage=board.coverage[lang],
+        percent=percent,
     )
 
 
@@ -431,6 +460,8 @@ def scenario_page(
         k: label(k, lang)
         for k in ("culture_image", "political_plus", "both", "none", *board.channels)
     }
+    js_labels["no_evidence"] = label("coverage.no_evidence", lang)
+    js_labels["coverage_none"] = label("coverage.none", lang)
     return render(
         request,
         "scenario.html.j2",
@@ -453,6 +484,7 @@ def methods_page(request: Request, board: Board, lang: LangQuery = "en") -> HTML
         k: v for k, v in answer.configuration.items() if k in ("year", "scope", "runs", "seed")
     }
     cut_points = answer.configuration.get("cut_points", [])
+    view = board.coverage[lang]
     return render(
         request,
         "methods.html.j2",
@@ -461,6 +493,16 @@ def methods_page(request: Request, board: Board, lang: LangQuery = "en") -> HTML
         answer=answer,
         parameters=parameters,
         cut_points=cut_points,
+        coverage=view,
+        coverage_text=label("coverage.methods_text", lang).format(
+            min_availability=", ".join(
+                dict.fromkeys(percent(i["min_availability"]) for i in view["indices"])
+            ),
+            min_coverage=percent(view["min_coverage"]),
+        ),
+        instruments=board.assessment.coverage.instruments.reset_index().to_dict(orient="records"),
+        indicators=indicator_table(board.assessment, lang).to_dict(orient="records"),
+        percent=percent,
         pipelines=json.dumps(answer.configuration.get("pipelines", {}), indent=1),
         uncertainty=json.dumps(answer.configuration.get("uncertainty", {}), indent=1),
     )

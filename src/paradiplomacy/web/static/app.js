@@ -42,7 +42,7 @@
       radio.addEventListener("change", function () {
         var by = radio.value;
         document.querySelectorAll("#tilemap .tile").forEach(function (a) {
-          a.style.background = a.getAttribute("data-colour-" + by);
+          a.style.backgroundColor = a.getAttribute("data-colour-" + by);
           a.classList.toggle("dark", a.getAttribute("data-dark-" + by) === "true");
         });
       });
@@ -61,6 +61,15 @@
   }
   function pct(value) {
     return value === null || value === undefined ? "\u2013" : Math.round(100 * value) + "%";
+  }
+  function noEvidence(tr) {
+    var td = document.createElement("td");
+    var span = document.createElement("span");
+    span.className = "no-evidence";
+    span.textContent = labels.no_evidence || "no evidence";
+    td.className = "num";
+    td.appendChild(span);
+    tr.appendChild(td);
   }
   function cell(tr, text, cls) {
     var td = document.createElement("td");
@@ -97,7 +106,9 @@
       cell(tr, fmt(r.capacity, 3), "num");
       cell(tr, labels[r.framework] || r.framework);
       cell(tr, pct(r.p_top), "num");
-      channels.forEach(function (c) { cell(tr, fmt(r.contributions[c], 3), "num"); });
+      channels.forEach(function (c) {
+        if (r.contributions[c] === null) { noEvidence(tr); } else { cell(tr, fmt(r.contributions[c], 3), "num"); }
+      });
     });
     replaceBody(document.getElementById("frameworks-table"), answer.frameworks, function (tr, f) {
       linkCell(tr, f.code, f.name);
@@ -114,6 +125,11 @@
       var key = td.getAttribute("data-key");
       td.textContent = fmt(answer.totals[key], digits[key]);
     });
+    var unseen = document.getElementById("scenario-no-evidence");
+    if (unseen) {
+      var names = (answer.channels_without_evidence || []).map(function (k) { return labels[k] || k; });
+      unseen.textContent = names.length ? names.join(", ") : (labels.coverage_none || "none");
+    }
     var title = document.getElementById("scenario-title");
     if (title) { title.textContent = answer.partner_name + " \u00b7 " + answer.level + " " + answer.level_name; }
   }
