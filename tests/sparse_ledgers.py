@@ -1,7 +1,7 @@
 """Sparse ledgers as users bring them, for the tests of the report, the export and the dashboard.
 
 Each is built the way a user gets one: a synthetic ledger is generated
-(:func:`paradiplomacy.ledger.synthetic.generate`) and only part of it is imported through the
+(:func:`paradiplomacy.synthetic.generate`) and only part of it is imported through the
 validated import, or a small real import file is imported (``fixtures/real_twinning_sample.csv``):
 
 - ``twinning``: the records of one instrument (twinning) and no statistics: every region is
@@ -19,12 +19,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from paradiplomacy.ledger.synthetic import generate
-
 from paradiplomacy.assess.assessment import Assessment
 from paradiplomacy.ledger.importer import import_file, import_frame
 from paradiplomacy.ledger.store import Store
 from paradiplomacy.resources import data_path
+from paradiplomacy.synthetic import generate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REAL_SAMPLE = FIXTURES / "real_twinning_sample.csv"

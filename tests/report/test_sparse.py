@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from paradiplomacy import i18n
+from paradiplomacy.assess import coverage_view as evidence
 from paradiplomacy.registry.tilegrid import load_tilegrid
-from paradiplomacy.report import evidence, figures
+from paradiplomacy.report import figures
 from paradiplomacy.report.excel import SYNTHETIC_NOTICE, export_assessment
 from paradiplomacy.report.html import render_report
 from tests import sparse_ledgers

@@ -23,8 +23,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from markupsafe import Markup
 
+from ..assess import coverage_view as evidence
 from ..i18n import check_lang
-from . import evidence, figures, label
+from . import figures, label
 from .excel import pillar_scores, scenario_levels
 
 TEMPLATES = Path(__file__).parent / "templates"
