@@ -251,8 +251,10 @@ def _import(
                 problems.trim()
                 if progress:
                     progress(chunk.position, chunk.extent)
-                if problems.total >= problems.limit or _file_problem(problems):
-                    if not chunk.extent or chunk.position < chunk.extent:
+                if _file_problem(problems):
+                    break  # the other rows cannot be checked against a wrong header
+                if problems.total >= problems.limit:
+                    if _more(tables):
                         problems.stopped_after = int(chunk.frame.index[-1])
                     break
                 try:
@@ -274,6 +276,14 @@ def _import(
             return _finish(report, raise_on_error)
         report.batch_id = loader.batch_id if loader is not None else None
     return report
+
+
+def _more(tables: Iterator[Table]) -> bool:
+    """True when the file has rows after those read (one more chunk is read to tell)."""
+    try:
+        return next(tables, None) is not None
+    except ReadError:
+        return True
 
 
 def _file_problem(problems: ProblemList) -> bool:
@@ -339,7 +349,7 @@ class _Loader:
         if estimate >= max(BULK, self.existing):
             keep = set(self.lookups) if self.existing else set()
             for index in sorted(self.table.indexes, key=lambda i: i.name):
-                if index.name not in keep and "sqlite_where" not in index.dialect_kwargs:
+                if index.name not in keep and index.dialect_kwargs.get("sqlite_where") is None:
                     index.drop(conn)
                     self.dropped.append(index)
         self.unique_dropped = any(i.unique for i in self.dropped)

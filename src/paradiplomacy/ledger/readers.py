@@ -497,6 +497,7 @@ def _arrow_chunks(
     Raises :class:`_ArrowFailed` where Arrow cannot parse the file.
     """
     import pyarrow as pa
+    import pyarrow.compute as pc
     from pyarrow import csv as pacsv
 
     try:
@@ -533,9 +534,16 @@ def _arrow_chunks(
         except pa.ArrowException:
             raise _ArrowFailed from None
 
+        read = source.offset + len(first.encode(source.encoding, errors="replace")) + 1
+
         def frame(batches: list[pa.RecordBatch]) -> pd.DataFrame:
-            nonlocal number
-            cells = pa.Table.from_batches(batches, schema=reader.schema).to_pandas()
+            nonlocal number, read
+            table = pa.Table.from_batches(batches, schema=reader.schema)
+            # bytes read so far, judged from the cells (Arrow reads well ahead of its batches)
+            read += len(table) * len(names) + sum(
+                pc.sum(pc.binary_length(column)).as_py() or 0 for column in table.columns
+            )
+            cells = table.to_pandas()
             cells.columns = header
             cells.index = pd.RangeIndex(number, number + len(cells))
             number += len(cells)
@@ -556,7 +564,8 @@ def _arrow_chunks(
                 table = pa.Table.from_batches(pending, schema=reader.schema)
                 rest = table.slice(rows)
                 pending, held = rest.to_batches(), rest.num_rows
-                yield frame(table.slice(0, rows).to_batches()), handle.tell(), source.size
+                cells = frame(table.slice(0, rows).to_batches())
+                yield cells, min(read, source.size - 1), source.size
         if held or number == 2:
             yield frame(pending), source.size, source.size
     finally:
