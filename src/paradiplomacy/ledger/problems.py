@@ -56,6 +56,8 @@ class ProblemList:
         self._warnings: list[Problem] = []
         self.total = 0
         self.column_order: dict[str, int] = {}
+        self.stopped_after: int | None = None
+        """The last row checked, when checking stopped before the end of the file."""
 
     def add(self, problem: Problem) -> None:
         if problem.severity == "warning":
@@ -83,12 +85,33 @@ class ProblemList:
     def warnings(self) -> list[Problem]:
         return sorted(self._warnings, key=self._position)[: self.limit]
 
+    def trim(self) -> None:
+        """Keep only the first ``limit`` errors and warnings by position.
+
+        For a file checked in chunks, in row order: what later chunks find comes after what is
+        kept, so the list stays as long as ``limit`` however many chunks are checked.
+        """
+        if len(self._items) > self.limit:
+            self._items = self.errors
+        if len(self._warnings) > self.limit:
+            self._warnings = self.warnings
+
     def lines(self) -> list[str]:
         """Messages of the errors kept, and a line counting the rest."""
         errors = self.errors
         lines = [str(p) for p in errors]
-        if self.total > len(errors):
-            lines.append(f"... and {self.total - len(errors):,} more problems not shown")
+        more = self.total - len(errors)
+        stopped = (
+            f"checking stopped after row {self.stopped_after:,}; the rest of the file was not read"
+            if self.stopped_after is not None
+            else ""
+        )
+        if more and stopped:
+            lines.append(f"... and {more:,} more problems not shown; {stopped}")
+        elif more:
+            lines.append(f"... and {more:,} more problems not shown")
+        elif stopped:
+            lines.append(f"... {stopped}")
         return lines
 
     def _position(self, problem: Problem) -> tuple[int, int, str]:

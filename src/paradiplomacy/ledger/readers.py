@@ -1,9 +1,16 @@
-"""Read tabular files people bring (CSV, XLSX, JSON) into a table of text cells.
+"""Read tabular files people bring (CSV, XLSX, JSON) as tables of text cells, in chunks of rows.
 
 CSV may be UTF-8 (with or without a byte-order mark) or Windows-1251, separated by commas,
 semicolons or tabs. Every cell is read as text; parsing numbers and dates is the validator's
-job, so that every problem can be reported with its place. The table's index is the row number
+job, so that every problem can be reported with its place. A table's index is the row number
 as a spreadsheet shows it (header = row 1); in JSON, the 1-based position of the object.
+
+Files are read in chunks of rows (:func:`iter_tables`), so that what is held in memory does not
+grow with the file: :func:`inspect_source` first reads the file once, block by block, for its
+SHA-256 and (for CSV) its encoding; CSV and TSV are then parsed by Apache Arrow's streaming
+reader (the strict Python reader takes over where Arrow cannot parse the file, to say where it
+is malformed), XLSX by openpyxl in read-only mode. A JSON document is parsed whole (the standard
+library has no streaming parser), then handed on in chunks.
 """
 
 from __future__ import annotations
@@ -11,10 +18,12 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import re
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +32,14 @@ import pandas as pd
 from paradiplomacy.ledger.problems import Problem
 
 SUPPORTED = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json")
+TEXT = (".csv", ".tsv", ".txt")
+XLSX = (".xlsx", ".xlsm")
+CHUNK_ROWS = 50_000
+"""Rows per chunk unless the caller chooses: about 40 MB of cells and checks for records."""
+BLOCK = 4 << 20
+"""Bytes read at a time when a file is hashed and its encoding checked."""
+ARROW_BLOCK = 1 << 20
+"""Bytes Arrow's streaming CSV reader parses at a time."""
 _CYRILLIC = re.compile(r"[\u0401\u0410-\u044f\u0451]")
 _FREQUENT = frozenset("оеаинтсрвл")
 """The ten most frequent letters of Russian text: about 60% of its letters."""
@@ -47,12 +64,39 @@ class ReadError(Exception):
 
 @dataclass
 class Table:
-    """Text cells of one input file; ``columns`` keeps the headers as written."""
+    """Text cells of one input file, or of a chunk of its rows.
+
+    ``headers`` maps each column's key to its header as written. ``position`` and ``extent``
+    say how far through the file the chunk ends, in the file's units (bytes for CSV, rows for
+    XLSX, JSON and DataFrames), for progress bars; ``extent`` is 0 when unknown.
+    """
 
     name: str
     frame: pd.DataFrame
     layout: str = "rows"
     headers: dict[str, str] = field(default_factory=dict)
+    position: int = 0
+    extent: int = 0
+
+
+@dataclass
+class Source:
+    """A file to import, as the first pass over it found it.
+
+    ``sha256`` is the hash of the whole file; for CSV, ``encoding`` is ``"utf-8"`` or
+    ``"cp1251"``, ``offset`` the length of a UTF-8 byte-order mark to skip and ``quotes`` the
+    number of ``"`` characters. ``problem`` is set when the file cannot be read as a table.
+    """
+
+    path: Path
+    name: str
+    suffix: str
+    size: int
+    sha256: str
+    encoding: str = "utf-8"
+    offset: int = 0
+    quotes: int = 0
+    problem: Problem | None = None
 
 
 def normalise_header(header: object) -> str:
@@ -61,46 +105,111 @@ def normalise_header(header: object) -> str:
     return re.sub(r"[\s\-]+", "_", text)
 
 
-def read_table(path: str | Path, name: str | None = None) -> Table:
-    """Read ``path`` by its extension; ``name`` is how the file is named in messages."""
+def inspect_source(path: str | Path, name: str | None = None) -> Source:
+    """Read ``path`` once, block by block: its SHA-256 and, for CSV, its encoding.
+
+    ``name`` is how the file is named in messages (default: its name). Memory use does not
+    depend on the file's size; a CSV file that is not UTF-8 is read a second time.
+    """
     file = Path(path)
     label = name or file.name
     suffix = file.suffix.lower()
+    digest = hashlib.sha256()
+    scan = _EncodingScan() if suffix in TEXT else None
+    for block in _blocks(file):
+        digest.update(block)
+        if scan is not None:
+            scan.feed(block)
+    source = Source(file, label, suffix, file.stat().st_size, digest.hexdigest())
     if suffix not in SUPPORTED:
-        raise ReadError(
-            Problem(label, 1, "-", "a .csv, .xlsx or .json file", f"a {suffix or 'nameless'} file")
+        source.problem = Problem(
+            label, 1, "-", "a .csv, .xlsx or .json file", f"a {suffix or 'nameless'} file"
         )
-    raw = file.read_bytes()
-    if suffix in (".xlsx", ".xlsm"):
-        frame = _read_xlsx(raw, label)
-    elif suffix == ".json":
-        frame = _read_json(_decode(raw, label)[0], label)
+    elif scan is not None:
+        source.quotes = scan.quotes
+        try:
+            source.encoding, source.offset = scan.result(lambda: _blocks(file), label)
+        except ReadError as error:
+            source.problem = error.problem
+    return source
+
+
+def iter_tables(source: Source, rows: int = CHUNK_ROWS) -> Iterator[Table]:
+    """The rows of ``source`` in tables of at most ``rows`` rows, in file order.
+
+    Each table is indexed by file row and has the header keys as columns; blank rows are left
+    out (their row numbers are not reused). Raises :class:`ReadError` when the file cannot be
+    read: before the first table for problems of the whole file, or when the reader reaches a
+    malformed row (after the tables before it).
+    """
+    if source.problem is not None:
+        raise ReadError(source.problem)
+    rows = max(1, int(rows))
+    if source.suffix in XLSX:
+        chunks = _xlsx_chunks(source, rows)
+    elif source.suffix == ".json":
+        frame = _read_json(_decode(source.path.read_bytes(), source.name)[0], source.name)
+        chunks = _frame_chunks(frame, rows)
     else:
-        text, encoding = _decode(raw, label)
-        utf8 = raw.removeprefix(codecs.BOM_UTF8) if encoding == "utf-8" else text.encode("utf-8")
-        frame = _read_csv_fast(text, utf8)
-        if frame is None:
-            frame = _read_csv(text, label)
-    return _finish(frame, label)
+        chunks = _csv_chunks(source, rows)
+    yield from _tables(chunks, source.name)
+
+
+def frame_tables(frame: pd.DataFrame, name: str, rows: int = CHUNK_ROWS) -> Iterator[Table]:
+    """Tables of a DataFrame made in Python, ``rows`` rows at a time, numbered as if read from a
+    CSV file (the first row is row 2)."""
+    rows = max(1, int(rows))
+
+    def chunks() -> Iterator[tuple[pd.DataFrame, int, int]]:
+        total = len(frame)
+        for start in range(0, max(total, 1), rows):
+            part = frame.iloc[start : start + rows]
+            cells = part.astype(object).where(part.notna(), "").map(_cell_text)
+            cells.index = pd.RangeIndex(start + 2, start + 2 + len(cells))
+            yield cells, start + len(cells), total
+
+    return _tables(chunks(), name)
+
+
+def read_table(path: str | Path, name: str | None = None) -> Table:
+    """Read the whole of ``path`` into one table (see :func:`iter_tables` to read in chunks)."""
+    return _whole(iter_tables(inspect_source(path, name)))
 
 
 def table_from_frame(frame: pd.DataFrame, name: str) -> Table:
     """A table from a DataFrame made in Python (rows numbered as if read from a CSV file)."""
-    cells = frame.astype(object).where(frame.notna(), "")
-    cells = cells.map(_cell_text)
-    cells.index = pd.RangeIndex(2, len(cells) + 2)
-    return _finish(cells, name)
+    return _whole(frame_tables(frame, name, max(len(frame), 1)))
 
 
-def _finish(frame: pd.DataFrame, label: str) -> Table:
-    if frame.shape[1] == 0:
-        raise ReadError(Problem(label, 1, "-", "a header row", "an empty file"))
-    blank = (frame == "").all(axis=1)
-    frame = frame.loc[~blank]
-    if frame.empty:
+def _whole(tables: Iterator[Table]) -> Table:
+    parts = list(tables)
+    first = parts[0]
+    frame = pd.concat([t.frame for t in parts]) if len(parts) > 1 else first.frame
+    return Table(first.name, frame, headers=first.headers, position=parts[-1].position)
+
+
+def _tables(chunks: Iterable[tuple[pd.DataFrame, int, int]], label: str) -> Iterator[Table]:
+    """Check the header, drop blank rows and name the columns by their keys."""
+    headers: dict[str, str] | None = None
+    found = False
+    for frame, position, extent in chunks:
+        if headers is None and frame.shape[1] == 0:
+            raise ReadError(Problem(label, 1, "-", "a header row", "an empty file"))
+        frame = frame.loc[~(frame == "").all(axis=1)]
+        if frame.empty:
+            continue
+        if headers is None:
+            headers = _headers(frame.columns, label)
+        frame.columns = list(headers)
+        found = True
+        yield Table(label, frame, headers=dict(headers), position=position, extent=extent)
+    if not found:
         raise ReadError(Problem(label, 2, "-", "at least one data row", "only a header"))
-    headers = {}
-    for position, header in enumerate(frame.columns, start=1):
+
+
+def _headers(columns: Iterable[object], label: str) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for position, header in enumerate(columns, start=1):
         key = normalise_header(header)
         if not key:
             raise ReadError(
@@ -109,70 +218,176 @@ def _finish(frame: pd.DataFrame, label: str) -> Table:
         if key in headers:
             raise ReadError(Problem(label, 1, key, "each column once", f"column {header!r} twice"))
         headers[key] = str(header).replace("\ufeff", "").strip()
-    frame.columns = list(headers)
-    return Table(name=label, frame=frame, headers=headers)
+    return headers
 
 
-def _decode(raw: bytes, label: str) -> tuple[str, str]:
-    """The text of ``raw`` and its encoding, ``"utf-8"`` or ``"cp1251"``."""
-    if _is_blank(raw):
-        raise ReadError(Problem(label, 1, "-", "a header row", "an empty file"))
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ReadError(
-            Problem(
-                label,
-                1,
-                "-",
-                "UTF-8 or Windows-1251 text",
-                "UTF-16 text",
-                "save the file as CSV UTF-8",
+def _blocks(file: Path, start: int = 0, size: int = BLOCK) -> Iterator[bytes]:
+    with file.open("rb") as handle:
+        handle.seek(start)
+        while block := handle.read(size):
+            yield block
+
+
+def _lines(blocks: Iterable[bytes]) -> Iterator[bytes]:
+    """The bytes of ``blocks`` again, cut after line breaks (so no character is cut)."""
+    carry = b""
+    for block in blocks:
+        data = carry + block if carry else block
+        cut = data.rfind(b"\n") + 1
+        if cut:
+            yield data[:cut]
+        carry = data[cut:]
+    if carry:
+        yield carry
+
+
+def _frame_chunks(frame: pd.DataFrame, rows: int) -> Iterator[tuple[pd.DataFrame, int, int]]:
+    total = len(frame)
+    if not total:
+        yield frame, 0, 0
+    for start in range(0, total, rows):
+        yield frame.iloc[start : start + rows], min(start + rows, total), total
+
+
+# ---------------------------------------------------------------------------------- encodings
+class _EncodingScan:
+    """Finds the encoding of a text file from its bytes, fed in blocks.
+
+    The first pass (:meth:`feed`) checks that the bytes are UTF-8 and counts quotes; a file that
+    is not UTF-8 is read a second time (:meth:`result`) to tell Windows-1251 from mixed
+    encodings and KOI8-R. The checks and messages are those of :func:`_decode`.
+    """
+
+    def __init__(self) -> None:
+        self.head = b""
+        self.offset = 0
+        self.content = False
+        self.quotes = 0
+        self.lines = 0
+        self.carry = b""
+        self.bad: tuple[int, int] | None = None
+        """Line and value of the first byte that is not UTF-8."""
+
+    def feed(self, block: bytes) -> None:
+        if not self.head:
+            self.head = block[:8192]
+            self.content = not _is_blank(block)
+            if block.startswith(codecs.BOM_UTF8):
+                self.offset = len(codecs.BOM_UTF8)
+                block = block[self.offset :]
+        elif not self.content:
+            self.content = bool(block.strip())
+        self.quotes += block.count(b'"')
+        if self.bad is not None:
+            return
+        data = self.carry + block if self.carry else block
+        cut = data.rfind(b"\n") + 1
+        self.carry = data[cut:]
+        self._check(data[:cut])
+
+    def _check(self, piece: bytes) -> None:
+        try:
+            piece.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = self.lines + piece.count(b"\n", 0, error.start) + 1
+            self.bad = (line, piece[error.start])
+        else:
+            self.lines += piece.count(b"\n")
+
+    def result(self, blocks: Callable[[], Iterable[bytes]], label: str) -> tuple[str, int]:
+        """The encoding and the byte-order mark's length, or :class:`ReadError`.
+
+        ``blocks`` gives the bytes again from the start, for the second pass.
+        """
+        if self.bad is None and self.carry:
+            self._check(self.carry)
+            self.carry = b""
+        if not self.content:
+            raise ReadError(Problem(label, 1, "-", "a header row", "an empty file"))
+        if self.head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise ReadError(
+                Problem(
+                    label,
+                    1,
+                    "-",
+                    "UTF-8 or Windows-1251 text",
+                    "UTF-16 text",
+                    "save the file as CSV UTF-8",
+                )
             )
-        )
-    if b"\x00" in raw[:8192]:
-        raise ReadError(Problem(label, 1, "-", "a text file", "binary data"))
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8) :]
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as error:
-        head = raw[: error.start]
-        if _has_utf8_cyrillic_line(raw):
-            line = head.count(b"\n") + 1
+        if b"\x00" in self.head:
+            raise ReadError(Problem(label, 1, "-", "a text file", "binary data"))
+        if self.bad is None:
+            return "utf-8", self.offset
+        return "cp1251", self._second_pass(blocks(), label)
+
+    def _second_pass(self, blocks: Iterable[bytes], label: str) -> int:
+        mixed = False
+        undecodable: tuple[int, int] | None = None
+        lines = 0
+        letters = [0, 0, 0, 0]  # frequent and all Cyrillic letters in Windows-1251, in KOI8-R
+        first = True
+        for piece in _lines(blocks):
+            if first and piece.startswith(codecs.BOM_UTF8):
+                piece = piece[len(codecs.BOM_UTF8) :]
+            first = False
+            mixed = mixed or _has_utf8_cyrillic_line(piece)
+            if undecodable is None:
+                try:
+                    text = piece.decode("cp1251")
+                except UnicodeDecodeError as error:
+                    line = lines + piece.count(b"\n", 0, error.start) + 1
+                    undecodable = (line, piece[error.start])
+                else:
+                    for i, decoded in ((0, text), (2, piece.decode("koi8_r", errors="replace"))):
+                        frequent, count = _frequent_counts(decoded)
+                        letters[i] += frequent
+                        letters[i + 1] += count
+            lines += piece.count(b"\n")
+        if mixed:
+            line, byte = self.bad or (1, 0)
             raise ReadError(
                 Problem(
                     label,
                     line,
                     "-",
                     "UTF-8 text throughout the file",
-                    f"byte 0x{raw[error.start]:02X}, which is not UTF-8 (mixed encodings)",
+                    f"byte 0x{byte:02X}, which is not UTF-8 (mixed encodings)",
                     "save the whole file in one encoding, preferably UTF-8",
                 )
-            ) from None
-    try:
-        text = raw.decode("cp1251")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ReadError(
-            Problem(
-                label,
-                line,
-                "-",
-                "UTF-8 or Windows-1251 text",
-                f"byte 0x{raw[error.start]:02X}, which is neither",
             )
-        ) from None
-    if _looks_like_koi8r(raw, text):
-        raise ReadError(
-            Problem(
-                label,
-                1,
-                "-",
-                "UTF-8 or Windows-1251 text",
-                "text that looks like KOI8-R (Cyrillic letters in the wrong case)",
-                "save the file as CSV UTF-8",
+        if undecodable is not None:
+            line, byte = undecodable
+            raise ReadError(
+                Problem(
+                    label,
+                    line,
+                    "-",
+                    "UTF-8 or Windows-1251 text",
+                    f"byte 0x{byte:02X}, which is neither",
+                )
             )
-        )
-    return text, "cp1251"
+        if _looks_like_koi8r(*letters):
+            raise ReadError(
+                Problem(
+                    label,
+                    1,
+                    "-",
+                    "UTF-8 or Windows-1251 text",
+                    "text that looks like KOI8-R (Cyrillic letters in the wrong case)",
+                    "save the file as CSV UTF-8",
+                )
+            )
+        return self.offset
+
+
+def _decode(raw: bytes, label: str) -> tuple[str, str]:
+    """The text of ``raw`` and its encoding, ``"utf-8"`` or ``"cp1251"`` (see
+    :class:`_EncodingScan`)."""
+    scan = _EncodingScan()
+    scan.feed(raw)
+    encoding, offset = scan.result(lambda: [raw], label)
+    return raw[offset:].decode(encoding), encoding
 
 
 def _is_blank(raw: bytes) -> bool:
@@ -209,24 +424,39 @@ def _has_utf8_cyrillic_line(raw: bytes) -> bool:
     return False
 
 
-def _frequent_share(text: str) -> tuple[float, int]:
-    letters = [c for c in _CYRILLIC.findall(text.casefold())]
-    if not letters:
-        return 0.0, 0
-    return sum(c in _FREQUENT for c in letters) / len(letters), len(letters)
+def _frequent_counts(text: str) -> tuple[int, int]:
+    """How many of the Cyrillic letters of ``text`` are among the ten most frequent, and how
+    many there are."""
+    letters = _CYRILLIC.findall(text.casefold())
+    return sum(c in _FREQUENT for c in letters), len(letters)
 
 
-def _looks_like_koi8r(raw: bytes, cp1251_text: str) -> bool:
+def _looks_like_koi8r(frequent: int, count: int, koi8_frequent: int, koi8_count: int) -> bool:
     """True when the bytes read as Russian in KOI8-R much better than in Windows-1251.
 
     Judged by the share of the ten most frequent Russian letters, which is about 0.6 in real
     text, whatever its letter case, and far lower in text decoded with the wrong code page.
     """
-    share, count = _frequent_share(cp1251_text)
     if count < 20:
         return False
-    koi8_share, _ = _frequent_share(raw.decode("koi8_r", errors="replace"))
+    share = frequent / count
+    koi8_share = koi8_frequent / koi8_count if koi8_count else 0.0
     return share < 0.4 and koi8_share > share + 0.15
+
+
+# ---------------------------------------------------------------------------------------- CSV
+class _ArrowFailed(Exception):
+    """Arrow could not parse the rest of the file; the strict reader takes over."""
+
+
+def _header_line(source: Source) -> str:
+    """The first line of a text file, decoded."""
+    head = b""
+    for block in _blocks(source.path, source.offset, 1 << 16):
+        head += block
+        if b"\n" in block:
+            break
+    return _first_line(head.decode(source.encoding, errors="replace"))
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -242,106 +472,189 @@ def _sniff_delimiter(text: str) -> str:
     return next(d for d in (",", ";", "\t") if counts[d] == best)
 
 
-def _read_csv_fast(text: str, utf8: bytes) -> pd.DataFrame | None:
-    """Parse a well-formed CSV with Apache Arrow's multi-threaded reader.
+def _csv_chunks(source: Source, rows: int) -> Iterator[tuple[pd.DataFrame, int, int]]:
+    """Chunks of a CSV file: Arrow's reader first; where it fails, the strict reader goes on
+    from the first row Arrow did not hand over (and reports where the file is malformed)."""
+    first = _header_line(source)
+    delimiter = _sniff_delimiter(first)
+    done = 0
+    if source.quotes % 2 == 0:  # an unclosed quote: the strict reader says where
+        try:
+            for chunk in _arrow_chunks(source, first, delimiter, rows):
+                yield chunk
+                done += len(chunk[0])
+            return
+        except _ArrowFailed:
+            pass
+    yield from _python_chunks(source, delimiter, rows, skip=done)
 
-    ``utf8`` is ``text`` encoded as UTF-8 (the file's own bytes when it is UTF-8). Returns
-    ``None`` when Arrow cannot parse it; the pandas reader then parses it again and reports
-    where the file is malformed.
+
+def _arrow_chunks(
+    source: Source, first: str, delimiter: str, rows: int
+) -> Iterator[tuple[pd.DataFrame, int, int]]:
+    """Parse a well-formed CSV with Apache Arrow's streaming reader, ``rows`` rows at a time.
+
+    Raises :class:`_ArrowFailed` where Arrow cannot parse the file.
     """
     import pyarrow as pa
+    import pyarrow.compute as pc
     from pyarrow import csv as pacsv
 
-    if text.count('"') % 2:
-        return None  # an unclosed quote: the strict reader says where
-    delimiter = _sniff_delimiter(text)
     try:
-        header = next(csv.reader([_first_line(text).rstrip("\r")], delimiter=delimiter))
+        header = next(csv.reader([first.rstrip("\r")], delimiter=delimiter))
     except (csv.Error, StopIteration):
-        return None
+        raise _ArrowFailed from None
+    if not header:
+        raise _ArrowFailed
     names = [f"c{i}" for i in range(len(header))]
+    handle = pa.OSFile(str(source.path), "r")
+    number = 2
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(utf8),
-            read_options=pacsv.ReadOptions(skip_rows=1, column_names=names),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter,
-                quote_char='"',
-                newlines_in_values=True,
-                ignore_empty_lines=False,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowException):
-        return None
-    frame = table.to_pandas()
-    frame.columns = header
-    frame.index = pd.RangeIndex(2, len(frame) + 2)
-    return frame
+        try:
+            reader = pacsv.open_csv(
+                handle,
+                read_options=pacsv.ReadOptions(
+                    skip_rows=1,
+                    column_names=names,
+                    block_size=ARROW_BLOCK,
+                    encoding="utf8" if source.encoding == "utf-8" else source.encoding,
+                ),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter,
+                    quote_char='"',
+                    newlines_in_values=True,
+                    ignore_empty_lines=False,
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except pa.ArrowException:
+            raise _ArrowFailed from None
+
+        read = source.offset + len(first.encode(source.encoding, errors="replace")) + 1
+
+        def frame(batches: list[pa.RecordBatch]) -> pd.DataFrame:
+            nonlocal number, read
+            table = pa.Table.from_batches(batches, schema=reader.schema)
+            # bytes read so far, judged from the cells (Arrow reads well ahead of its batches)
+            read += len(table) * len(names) + sum(
+                pc.sum(pc.binary_length(column)).as_py() or 0 for column in table.columns
+            )
+            cells = table.to_pandas()
+            cells.columns = header
+            cells.index = pd.RangeIndex(number, number + len(cells))
+            number += len(cells)
+            return cells
+
+        pending: list[pa.RecordBatch] = []
+        held = 0
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            except pa.ArrowException:
+                raise _ArrowFailed from None
+            pending.append(batch)
+            held += batch.num_rows
+            while held >= rows:
+                table = pa.Table.from_batches(pending, schema=reader.schema)
+                rest = table.slice(rows)
+                pending, held = rest.to_batches(), rest.num_rows
+                cells = frame(table.slice(0, rows).to_batches())
+                yield cells, min(read, source.size - 1), source.size
+        if held or number == 2:
+            yield frame(pending), source.size, source.size
+    finally:
+        handle.close()
 
 
-def _read_csv(text: str, label: str) -> pd.DataFrame:
+def _python_chunks(
+    source: Source, delimiter: str, rows: int, skip: int = 0
+) -> Iterator[tuple[pd.DataFrame, int, int]]:
     """Parse CSV strictly with Python's csv module, reporting the first malformed row.
 
-    Slower than the Arrow reader, so used only when that one cannot parse the file. Rows are
-    numbered as records (a spreadsheet's rows); blank lines count as rows and are skipped.
+    Slower than the Arrow reader, so used only where that one cannot parse the file. Rows are
+    numbered as records (a spreadsheet's rows); blank lines count as rows and are skipped. The
+    first ``skip`` records were handed over by the Arrow reader: they are checked, not returned.
     """
-    delimiter = _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows: list[list[str]] = []
+    handle = source.path.open("rb")
+    handle.seek(source.offset)
+    text = io.TextIOWrapper(handle, encoding=source.encoding, newline="")
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
+    body: list[list[str]] = []
+    start = 2 + skip
+    number = 1
     try:
         header = next(reader)
+        width = len(header)
         for number, row in enumerate(reader, start=2):
-            if row and len(row) != len(header) and any(cell.strip() for cell in row):
+            if row and len(row) != width and any(cell.strip() for cell in row):
                 raise ReadError(
                     Problem(
-                        label,
+                        source.name,
                         number,
                         "-",
-                        f"{len(header)} fields separated by {delimiter!r}",
+                        f"{width} fields separated by {delimiter!r}",
                         f"{len(row)} fields",
                         "quote cells that contain the separator"
-                        if len(row) > len(header)
+                        if len(row) > width
                         else "keep empty cells in the row",
                     )
                 )
-            rows.append(row if len(row) == len(header) else [""] * len(header))
+            if number < start:
+                continue
+            body.append(row if len(row) == width else [""] * width)
+            if len(body) == rows:
+                yield _cells(body, header, start), handle.tell(), source.size
+                start += len(body)
+                body = []
     except csv.Error as error:
+        end = "end of data" in str(error)
         raise ReadError(
             Problem(
-                label,
-                len(rows) + 2,
+                source.name,
+                number + 1,
                 "-",
-                'a closing quote (")' if "end of data" in str(error) else "well-formed CSV",
-                "the end of the file inside a quoted cell"
-                if "end of data" in str(error)
-                else str(error),
+                'a closing quote (")' if end else "well-formed CSV",
+                "the end of the file inside a quoted cell" if end else str(error),
             )
         ) from None
     except StopIteration:
-        raise ReadError(Problem(label, 1, "-", "a header row", "an empty file")) from None
-    frame = pd.DataFrame(rows, columns=header, dtype=object)
-    frame.index = pd.RangeIndex(2, len(frame) + 2)
+        raise ReadError(Problem(source.name, 1, "-", "a header row", "an empty file")) from None
+    finally:
+        text.close()
+    if body or start == 2:
+        yield _cells(body, header, start), source.size, source.size
+
+
+def _cells(body: list[list[str]], columns: list[str], start: int) -> pd.DataFrame:
+    frame = pd.DataFrame(body, columns=columns, dtype=object)
+    frame.index = pd.RangeIndex(start, start + len(frame))
     return frame
 
 
-def _read_xlsx(raw: bytes, label: str) -> pd.DataFrame:
+# --------------------------------------------------------------------------------------- XLSX
+def _xlsx_chunks(source: Source, rows: int) -> Iterator[tuple[pd.DataFrame, int, int]]:
+    """The first sheet of a workbook, read row by row (openpyxl's read-only mode)."""
     from openpyxl import load_workbook
 
-    if not raw.startswith(b"PK\x03\x04"):
-        if raw.startswith(b"\xd0\xcf\x11\xe0"):
+    label = source.name
+    with source.path.open("rb") as handle:
+        head = handle.read(8192)
+    if not head.startswith(b"PK\x03\x04"):
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
             got, hint = "an old Excel 97-2003 workbook", "save it as .xlsx"
-        elif b"\x00" not in raw[:8192]:
+        elif b"\x00" not in head:
             got, hint = "a text file", "if it holds CSV, name it .csv"
         else:
             got, hint = "a file that is not an Excel workbook", ""
         raise ReadError(Problem(label, 1, "-", "an Excel workbook (.xlsx)", got, hint))
     try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+        book = load_workbook(source.path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise ReadError(
             Problem(
@@ -350,27 +663,32 @@ def _read_xlsx(raw: bytes, label: str) -> pd.DataFrame:
         ) from None
     try:
         sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
+        extent = max((sheet.max_row or 1) - 1, 0)
+        lines = sheet.iter_rows(values_only=True)
+        header = next(lines, None)
         if header is None:
             raise ReadError(Problem(label, 1, "-", "a header row", "an empty sheet"))
         width = len(header)
         while width and (header[width - 1] is None or str(header[width - 1]).strip() == ""):
             width -= 1
-        body = [[_cell_text(v) for v in row[:width]] for row in rows]
+        columns = [_cell_text(h) for h in header[:width]]
+        body: list[list[str]] = []
+        start = 2
+        for row in lines:
+            cells = [_cell_text(v) for v in row[:width]]
+            body.append(cells + [""] * (width - len(cells)))
+            if len(body) == rows:
+                yield _cells(body, columns, start), start + len(body) - 2, extent
+                start += len(body)
+                body = []
+        if body or start == 2:
+            done = start + len(body) - 2
+            yield _cells(body, columns, start), done, max(extent, done)
     finally:
         book.close()
-    columns = [_cell_text(h) for h in header[:width]]
-    frame = (
-        pd.DataFrame(body, columns=columns, dtype=object)
-        if body
-        else pd.DataFrame(columns=columns, dtype=object)
-    )
-    frame = frame.fillna("")
-    frame.index = pd.RangeIndex(2, len(frame) + 2)
-    return frame
 
 
+# --------------------------------------------------------------------------------------- JSON
 def _read_json(text: str, label: str) -> pd.DataFrame:
     try:
         data = json.loads(text)

@@ -205,21 +205,23 @@ class Store:
     def transaction(self, *, row_checks: bool = True) -> Iterator[Connection]:
         """One transaction: committed when the block ends, rolled back on any error.
 
-        With ``row_checks=False``, SQLite does not check foreign keys row by row in this
-        transaction, which makes bulk loads faster; the caller checks the references itself
+        With ``row_checks=False`` (bulk loads), SQLite does not check foreign keys row by row in
+        this transaction, which makes bulk loads faster; the caller checks the references itself
         (once per distinct value, see :func:`check_references`). PostgreSQL checks them anyway.
+        SQLite then also keeps temporary tables and the sorts of index builds in files rather
+        than in memory, so that a load's memory does not grow with its size.
         """
         self.ensure()
         with self.engine.connect() as conn:
             relaxed = not row_checks and conn.dialect.name == "sqlite"
             if relaxed:
-                _sqlite_foreign_keys(conn, False)
+                _sqlite_bulk(conn, True)
             try:
                 with conn.begin():
                     yield conn
             finally:
                 if relaxed and not conn.invalidated:
-                    _sqlite_foreign_keys(conn, True)
+                    _sqlite_bulk(conn, False)
 
     # ------------------------------------------------------------- queries
     def records(
@@ -381,9 +383,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _sqlite_foreign_keys(conn: Connection, on: bool) -> None:
-    """Turn SQLite's foreign-key checks on or off (outside a transaction: inside, a no-op)."""
-    conn.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+def _sqlite_bulk(conn: Connection, bulk: bool) -> None:
+    """Turn SQLite's foreign-key checks off and temporary data to files for a bulk load, or
+    back (outside a transaction: inside, SQLite ignores the one and refuses the other)."""
+    conn.exec_driver_sql(f"PRAGMA foreign_keys={'OFF' if bulk else 'ON'}")
+    conn.exec_driver_sql(f"PRAGMA temp_store={'FILE' if bulk else 'MEMORY'}")
     conn.commit()
 
 

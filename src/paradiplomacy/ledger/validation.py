@@ -80,6 +80,28 @@ _blake2b_128 = functools.partial(hashlib.blake2b, digest_size=16)
 _NUMBER_LIKE = re.compile(r"[-+]?\d[\d.,\s]*")
 
 
+DUPLICATE_RECORD = "each record once (add repeated events up in 'magnitude')"
+"""What a duplicate row of an import file is reported as expecting."""
+
+
+def duplicate_of(row: object) -> str:
+    """What a duplicate record is reported as: the row it repeats."""
+    return f"a duplicate of row {row}"
+
+
+def second_value(
+    file: str, row: int, column: str, region: str, year: object, indicator: str, first: object
+) -> Problem:
+    """The problem of a second value for a region, year and indicator in one import file."""
+    return Problem(
+        file,
+        row,
+        column,
+        "one value per region, year and indicator",
+        f"a second value for {region} {year} {indicator!r} (first at row {first})",
+    )
+
+
 @dataclass
 class Validated:
     """Clean rows ready to store, and the problems found."""
@@ -158,14 +180,21 @@ class Validator:
         self._instruments = taxonomy.index()
 
     # ------------------------------------------------------------------ records
-    def records(self, table: Table, limit: int = 100) -> Validated:
-        """Validate activity records; see :data:`RECORD_REQUIRED` and :data:`RECORD_OPTIONAL`."""
-        check = _Checker(table, ProblemList(limit))
+    def records(
+        self, table: Table, limit: int = 100, problems: ProblemList | None = None
+    ) -> Validated:
+        """Validate activity records; see :data:`RECORD_REQUIRED` and :data:`RECORD_OPTIONAL`.
+
+        ``problems`` collects the problems of several chunks of one file (``limit`` is then
+        its own); the clean rows are returned only when this table adds no error to it.
+        Duplicates are looked for within ``table``; across chunks, the importer looks for them.
+        """
+        check = _Checker(table, problems if problems is not None else ProblemList(limit))
         frame = table.frame
         check.columns(RECORD_REQUIRED, RECORD_OPTIONAL)
         if "date" not in frame and "year" not in frame and "region" in frame:
             check.file_problem("date", "a 'date' or a 'year' column", "neither")
-        if check.problems:
+        if check.failed:
             return Validated(pd.DataFrame(columns=RECORD_COLUMNS), check.problems, len(frame))
 
         out: dict[str, np.ndarray] = {}
@@ -195,7 +224,7 @@ class Validator:
         out["supersedes"] = check.uid("supersedes")
         for column in ("partner_name", "source", "note"):
             check.formula_warning(column)
-        if check.problems:
+        if check.failed:
             return Validated(pd.DataFrame(columns=RECORD_COLUMNS), check.problems, len(frame))
 
         out["source_row"] = frame.index.to_numpy()
@@ -206,12 +235,7 @@ class Validator:
             first = pd.Series(out["source_row"], index=uids)
             first = first[~first.index.duplicated()]
             originals = uids.map(first).to_numpy()
-            check.flag_rows(
-                "-",
-                dupes,
-                "each record once (add repeated events up in 'magnitude')",
-                lambda i: f"a duplicate of row {originals[i]}",
-            )
+            check.flag_rows("-", dupes, DUPLICATE_RECORD, lambda i: duplicate_of(originals[i]))
             return Validated(pd.DataFrame(columns=RECORD_COLUMNS), check.problems, len(frame))
         return Validated(_frame(out, RECORD_COLUMNS), check.problems, len(frame))
 
@@ -267,20 +291,24 @@ class Validator:
         return dates, years
 
     # --------------------------------------------------------------- statistics
-    def statistics(self, table: Table, limit: int = 100) -> Validated:
+    def statistics(
+        self, table: Table, limit: int = 100, problems: ProblemList | None = None
+    ) -> Validated:
         """Validate statistics in long form or in either wide form.
 
         Long: ``region, year, indicator, value, unit, source``. Wide by year: ``region,
         indicator, unit, source`` and one column per year (``2019``, ``2020``...). Wide by
         indicator: ``region, year, source`` and one column per indicator whose header names its
         unit, e.g. ``population [thousand persons]``. Empty cells in wide forms mean no data.
+        ``problems`` is as for :meth:`records`. The clean rows have a column ``value_column``
+        beside :data:`STATS_COLUMNS`: the column each value was read from.
         """
-        check = _Checker(table, ProblemList(limit))
+        check = _Checker(table, problems if problems is not None else ProblemList(limit))
         frame = table.frame
         if "value" in frame:
             table.layout = "long"
             check.columns(STATS_LONG, ())
-            if check.problems:
+            if check.failed:
                 return Validated(pd.DataFrame(columns=STATS_COLUMNS), check.problems, len(frame))
             cells = pd.DataFrame(
                 {
@@ -303,11 +331,11 @@ class Validator:
             else:
                 table.layout = "wide-by-indicator"
                 check.columns(("region", "year", "source"), (), extra=list(frame.columns))
-            if check.problems:
+            if check.failed:
                 return Validated(pd.DataFrame(columns=STATS_COLUMNS), check.problems, len(frame))
             cells = self._melt(check, year_columns)
             keep_empty = False
-        if check.problems:
+        if check.failed:
             return Validated(pd.DataFrame(columns=STATS_COLUMNS), check.problems, len(frame))
         return self._check_cells(check, cells, keep_empty)
 
@@ -389,7 +417,7 @@ class Validator:
         out["unit"] = sub.text("unit", required=True)
         out["source"] = sub.text("source", required=True)
         sub.formula_warning("source")
-        if check.problems:
+        if check.failed:
             return Validated(pd.DataFrame(columns=STATS_COLUMNS), check.problems, rows_read)
         out["source_row"] = sub.frame["row"].to_numpy()
         key = out["region"] + "\x1f" + out["year"].astype(str) + "\x1f" + out["indicator"]
@@ -400,20 +428,24 @@ class Validator:
             columns = sub.frame["value_column"].to_numpy()
             for i in np.flatnonzero(dupes)[: check.problems.limit]:
                 check.problems.add(
-                    Problem(
+                    second_value(
                         check.table.name,
                         int(out["source_row"].iat[i]),
                         str(columns[i]),
-                        "one value per region, year and indicator",
-                        f"a second value for {out['region'].iat[i]} {out['year'].iat[i]} "
-                        f"{out['indicator'].iat[i]!r} (first at row {originals[i]})",
+                        out["region"].iat[i],
+                        out["year"].iat[i],
+                        out["indicator"].iat[i],
+                        originals[i],
                     )
                 )
             check.problems.count_more(max(0, dupes.sum() - check.problems.limit))
             return Validated(pd.DataFrame(columns=STATS_COLUMNS), check.problems, rows_read)
         out["uid"] = fingerprint(out, ["region", "year", "indicator", "value", "unit", "source"])
+        out["value_column"] = sub.frame["value_column"].to_numpy()
         return Validated(
-            out.loc[:, list(STATS_COLUMNS)].reset_index(drop=True), check.problems, rows_read
+            out.loc[:, [*STATS_COLUMNS, "value_column"]].reset_index(drop=True),
+            check.problems,
+            rows_read,
         )
 
     # -------------------------------------------------------------------- hints
@@ -502,10 +534,16 @@ class _Checker:
         self.table = table
         self.frame = table.frame
         self.problems = problems
+        self.mark = problems.total
         self.rows = table.frame.index.to_numpy()
         self._columns: dict[str, _Column] = {}
         if not problems.column_order:
             problems.column_order = {c: i for i, c in enumerate(table.frame.columns)}
+
+    @property
+    def failed(self) -> bool:
+        """True when this table added an error to the problem list."""
+        return self.problems.total > self.mark
 
     def col(self, name: str) -> _Column:
         if name not in self._columns:
