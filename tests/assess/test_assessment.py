@@ -167,14 +167,14 @@ def test_cli_assess_scenario_and_indicators(demo_db, tmp_path):
 def test_cli_channels_views(demo_db):
     result = runner.invoke(app, ["channels", "--db", demo_db, "--partner", "kz", "--format", "csv"])
     assert result.exit_code == 0, result.output
-    lines = result.output.strip().splitlines()
+    lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("region,name_en,intensity,political,economic")
     assert lines[1].endswith(",synthetic")
     result = runner.invoke(
         app, ["channels", "--db", demo_db, "--region", "Татарстан", "--format", "json"]
     )
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)
     assert rows and {"partner", "intensity", "main_channel"} <= set(rows[0])
     result = runner.invoke(app, ["channels", "--db", demo_db, "--region", "Atlantis"])
     assert result.exit_code == 1 and "unknown region 'Atlantis'" in result.output

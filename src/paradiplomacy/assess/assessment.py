@@ -115,7 +115,7 @@ class Assessment:
     regions: pd.DataFrame
     partners: pd.DataFrame
     taxonomy: Taxonomy
-    records: pd.DataFrame
+    records: pd.DataFrame | None
     statistics: pd.DataFrame
     indicators: pd.DataFrame
     idata: pd.DataFrame
@@ -132,6 +132,9 @@ class Assessment:
     paths: dict[str, Path]
     coverage: LedgerCoverage
     timings: dict[str, float] = field(default_factory=dict)
+    records_source: Callable[[], pd.DataFrame] | None = field(default=None, repr=False)
+    """Reads the records when :attr:`records` is None (a stored assessment:
+    :mod:`paradiplomacy.assess.stored`); only questions about records call it."""
 
     # --- building ---------------------------------------------------------------------------
 
@@ -345,6 +348,15 @@ class Assessment:
 
     # --- results -----------------------------------------------------------------------------
 
+    def ledger_records(self) -> pd.DataFrame:
+        """The activity records behind the assessment (read from the ledger on first use when
+        the assessment was stored)."""
+        if self.records is None:
+            if self.records_source is None:
+                raise ValueError("this assessment has no records and no ledger to read them from")
+            self.records = self.records_source()
+        return self.records
+
     @property
     def synthetic(self) -> bool:
         """True when any of the data behind the assessment is synthetic."""
@@ -446,7 +458,7 @@ class Assessment:
             contributions = pd.DataFrame(
                 columns=["indicator", "pillar", "raw", "normalised", "weight", "contribution"]
             )
-        records = self._records_by_region.get(code, self.records.iloc[:0])
+        records = self._records_by_region.get(code, self.ledger_records().iloc[:0])
         return explain_class(code, row, contributions, records, top_n=top_n)
 
     @cached_property
@@ -455,7 +467,7 @@ class Assessment:
 
     @cached_property
     def _records_by_region(self) -> dict[str, pd.DataFrame]:
-        return {str(k): v for k, v in self.records.groupby("region", sort=False)}
+        return {str(k): v for k, v in self.ledger_records().groupby("region", sort=False)}
 
     def partner_view(self, partner: str) -> pd.DataFrame:
         """The regions that carry relations with ``partner``, and through which channels."""
@@ -617,7 +629,7 @@ class Assessment:
         if scenario.date is None:
             raise ValueError(f"scenario {scenario.name!r} has no date to replay")
         return replay(
-            self.records,
+            self.ledger_records(),
             self.regions.reset_index(drop=True),
             self.partners,
             self.taxonomy,
@@ -635,7 +647,7 @@ class Assessment:
 
     def provenance(self) -> dict[str, Any]:
         """Sources and counts of the records and statistics behind the numbers."""
-        records = self.records
+        records = self.ledger_records()
         year_window = records[records["year"] <= self.year]
         by_source = year_window.groupby("source").size().sort_values(ascending=False)
         stats = self.statistics
@@ -656,7 +668,7 @@ class Assessment:
     def indicator_provenance(self) -> pd.DataFrame:
         """Per region and indicator: the records and sources behind the value."""
         return provenance(
-            self.records,
+            self.ledger_records(),
             self.statistics,
             self.regions.reset_index(drop=True),
             self.partners,

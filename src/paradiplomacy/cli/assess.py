@@ -56,7 +56,7 @@ def load_assessment(
     seed: int | None,
 ) -> Assessment:
     """Build the assessment from the ledger at ``db``, with a progress bar; exits on an error."""
-    from paradiplomacy.assess.assessment import Assessment
+    from paradiplomacy.assess.stored import load_or_build
 
     store = Store(db)
     if not store.is_initialised():
@@ -71,7 +71,7 @@ def load_assessment(
             bar.update(task, description=name, advance=0 if name == "indicators" else 1)
 
         try:
-            return Assessment.from_store(
+            assessment, status = load_or_build(
                 store,
                 year=year,
                 scope=scope,
@@ -81,8 +81,9 @@ def load_assessment(
                 progress=step,
             )
         except (ValueError, KeyError, FileNotFoundError) as exc:
-            fail(str(exc))
-    raise AssertionError("unreachable")
+            fail(f"{exc} (a stored assessment of an earlier ledger, if any, is left as it was)")
+    errors.print(status.message(), style="dim", markup=False, highlight=False)
+    return assessment
 
 
 def _print(frame: pd.DataFrame, title: str, limit: int = 15) -> None:
@@ -343,11 +344,13 @@ DEMO_SCENARIOS = ("rupture_us", "sanctions_de", "tension_jp")
 def run_demo_assessment(store: Store, out: Path, db: str) -> None:
     """The demo's main job after the ledger summary: the assessment, three scenarios, the
     report for their three partners, and how to start the dashboard."""
-    from paradiplomacy.assess.assessment import Assessment, write_scenario
+    from paradiplomacy.assess.assessment import write_scenario
+    from paradiplomacy.assess.stored import load_or_build
     from paradiplomacy.report.html import write_report
 
     console.print("Running the assessment (indices with 1,000 uncertainty runs) ...")
-    assessment = Assessment.from_store(store)
+    assessment, status = load_or_build(store)
+    errors.print(status.message(), style="dim", markup=False, highlight=False)
     _report_assessment(assessment, assessment.write(out / "assessment"))
     partners = []
     for name in DEMO_SCENARIOS:

@@ -104,13 +104,41 @@ def serve(
     runs: Runs = None,
     seed: Seed = None,
     db: Db = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Worker processes; each reads the stored assessment (built once, first)",
+        ),
+    ] = 1,
 ) -> None:
     """Run the dashboard (read-only) on http://HOST:PORT; binds to 127.0.0.1 unless told."""
+    import json
+    import os
+
     import uvicorn
 
-    from paradiplomacy.web.app import create_app
+    from paradiplomacy.ledger.store import resolve_url
+    from paradiplomacy.web.app import WORKER_ENV, create_app
 
     assessment = load_assessment(db, year, scope, config, runs, seed)
     print_data_label(assessment)
-    console.print(f"dashboard on http://{host}:{port}/ (Ctrl+C stops it)", highlight=False)
-    uvicorn.run(create_app(assessment), host=host, port=port, log_level="warning")
+    console.print(
+        f"dashboard on http://{host}:{port}/ with {workers} worker(s) (Ctrl+C stops it)",
+        highlight=False,
+    )
+    if workers == 1:
+        uvicorn.run(create_app(assessment), host=host, port=port, log_level="warning")
+        return
+    spec = {"db": resolve_url(db), "year": year, "scope": scope, "runs": runs, "seed": seed}
+    spec["config_dir"] = str(config) if config else None
+    os.environ[WORKER_ENV] = json.dumps(spec)
+    uvicorn.run(
+        "paradiplomacy.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )

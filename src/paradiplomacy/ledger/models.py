@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -191,3 +192,28 @@ class Event(Base):
         Index("ix_events_region_partner", "region", "partner"),
         Index("ix_events_date", "date"),
     )
+
+
+class StoredAssessment(Base):
+    """A built assessment kept in the ledger (``paradiplomacy.assess.stored``).
+
+    ``key`` is the SHA-256 of everything that made it (the ledger revision, the configuration
+    files, the parameters and the software versions), so a stored assessment is only ever read
+    for exactly the inputs that made it. ``payload`` is a ZIP archive of Parquet tables, NumPy
+    arrays and a JSON manifest (docs/stored.md); ``sha256`` is the payload's digest, checked on
+    every read so that a damaged row is rebuilt, never used.
+    """
+
+    __tablename__ = "stored_assessments"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    parameters: Mapped[str] = mapped_column(String(64))
+    ledger_revision: Mapped[str] = mapped_column(String(200))
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    format: Mapped[int] = mapped_column(Integer)
+    software: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = (Index("ix_stored_assessments_parameters", "parameters"),)

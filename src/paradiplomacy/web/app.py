@@ -150,12 +150,34 @@ def create_app(assessment: Assessment, cache: bool = True) -> FastAPI:
 
 
 def load_assessment(source: Assessment | str | Path, runs: int | None = None) -> Assessment:
-    """An assessment as given, or built from a ledger (a path or SQLAlchemy URL)."""
+    """An assessment as given, or the stored (else built and stored) assessment of a ledger
+    (a path or SQLAlchemy URL; :mod:`paradiplomacy.assess.stored`)."""
     if isinstance(source, Assessment):
         return source
+    from ..assess.stored import load_or_build
     from ..ledger.store import Store
 
-    return Assessment.from_store(Store(source), runs=runs)
+    return load_or_build(Store(source), runs=runs)[0]
+
+
+WORKER_ENV = "PARADIPLOMACY_SERVE"
+"""Environment variable carrying the ledger and parameters to each worker process (JSON)."""
+
+
+def app_from_env() -> FastAPI:
+    """The app of one worker of ``paradiplomacy serve --workers N`` (a uvicorn factory): the
+    stored assessment named by :data:`WORKER_ENV`, which the parent process built before
+    starting the workers, so every worker only reads it."""
+    import json
+    import os
+
+    from ..assess.stored import load_or_build
+    from ..ledger.store import Store
+
+    spec = json.loads(os.environ[WORKER_ENV])
+    db = spec.pop("db")
+    assessment, _status = load_or_build(Store(db), **spec)
+    return create_app(assessment)
 
 
 def serve(

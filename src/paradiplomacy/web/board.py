@@ -221,7 +221,7 @@ class Dashboard:
         self.instruments: dict[str, Any] = dict(a.taxonomy.instruments)
         self.partner_list: list[dict[str, Any]] = self.partner_rows()
         # records by region, newest first
-        records = a.records.copy()
+        records = a.ledger_records().copy()
         records["_when"] = pd.to_datetime(records["date"], errors="coerce")
         records = records.sort_values(
             ["region", "_when", "uid"], ascending=[True, False, True], na_position="last"
