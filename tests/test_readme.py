@@ -130,19 +130,7 @@ OPTIONS_ELSEWHERE: dict[str, tuple[str, str]] = {
 }
 """Options the prose names that belong to another program: (file, text showing the option)."""
 
-NAN_REPORT = (
-    "cannot convert float NaN to integer",
-    "the report of the real starter ledger fails: `cannot convert float NaN to integer` "
-    "(being fixed elsewhere)",
-)
-KNOWN_FAILURES: dict[tuple[str, str], tuple[str, str]] = {
-    ("paradiplomacy demo --real --out DIR", "as written"): NAN_REPORT,
-    (
-        "paradiplomacy report [--partners US,DE,JP] [--boundaries FILE.geojson] [--lang en|ru] "
-        "--out report.html",
-        "real",
-    ): NAN_REPORT,
-}
+KNOWN_FAILURES: dict[tuple[str, str], tuple[str, str]] = {}
 """(line text or first line of a Python block, variant) -> (text of the error, its cause):
 what fails today."""
 
