@@ -71,6 +71,9 @@ SYNTHETIC_PREFIX = "synthetic:"
 BULK = 100_000
 """Loads of at least this many rows (and at least as many as the table holds) drop the indexes
 that the import does not look rows up by, and rebuild them at the end."""
+BULK_CACHE_KIB = 32 << 10
+"""SQLite's page cache during a bulk load (KiB): it bounds the sorts of the index rebuilds
+too, so that a load's memory does not grow with its size."""
 LOOKUP = 10_000
 """Values looked up per query (SQLite allows 32,766 parameters)."""
 SUPERSEDES = "the uid of a current record"
@@ -346,7 +349,11 @@ class _Loader:
             },
         ).scalar_one()
         self.dropped: list[Index] = []
+        self.cache: object = None
         if estimate >= max(BULK, self.existing):
+            if conn.dialect.name == "sqlite":  # appends need little cache; sorts use as much
+                self.cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+                conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
             keep = set(self.lookups) if self.existing else set()
             for index in sorted(self.table.indexes, key=lambda i: i.name):
                 if index.name not in keep and index.dialect_kwargs.get("sqlite_where") is None:
@@ -414,6 +421,8 @@ class _Loader:
         with contextlib.suppress(SQLAlchemyError):
             for scratch in self._scratch:
                 scratch.drop(self.conn, checkfirst=True)
+            if self.cache is not None:
+                self.conn.exec_driver_sql(f"PRAGMA cache_size={int(self.cache)}")
 
     def _duplicates_across_chunks(self) -> None:
         """Report rows whose uid an earlier row of this file has (the unique index failed)."""
