@@ -21,6 +21,9 @@ Two figures, each against a baseline measured in the same run:
 
     .venv/bin/python benchmarks/bench_import.py --rows 1000000 --size-mb 555
 
+``--postgres-rows N`` makes the throughput comparison on PostgreSQL too (``COPY`` against
+``to_sql``), on the throwaway server of ``tests/postgres.py`` where ``initdb`` is installed.
+
 Targets (issue 13): records per second at least 0.8 of bare ``to_sql``; importing a 555 MB CSV
 peaks under 500 MB.
 """
@@ -154,6 +157,42 @@ def throughput(rows: int, folder: Path, repeat: int) -> None:
     )
 
 
+def throughput_postgres(rows: int, folder: Path) -> None:
+    """The same comparison on PostgreSQL (COPY against to_sql through SQLAlchemy and psycopg),
+    on the project's throwaway server (``tests/postgres.py``)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests import postgres
+
+    reason = postgres.available()
+    if reason:
+        print(f"PostgreSQL: skipped ({reason})")
+        return
+    csv_path = folder / "records_pg.csv"
+    with postgres.server() as url:
+        store = Store(url)
+        store.reset()
+        make_csv(csv_path, rows, store)
+        started = time.perf_counter()
+        report = import_file(store, csv_path, "records")
+        seconds = time.perf_counter() - started
+        assert report.ok and report.rows_added == rows, report.summary()
+        query = f"SELECT {', '.join(WRITTEN)} FROM activity_records ORDER BY id"
+        frame = pd.read_sql(query, store.engine)
+        store.close()
+        engine = create_engine(url)
+        started = time.perf_counter()
+        frame.to_sql("bare", engine, index=False)
+        bare = time.perf_counter() - started
+        engine.dispose()
+    print(f"PostgreSQL import (COPY): {rows / seconds:>10,.0f} records/s ({seconds:.2f} s)")
+    print(f"PostgreSQL to_sql:        {rows / bare:>10,.0f} records/s ({bare:.2f} s)")
+    ratio = bare / seconds
+    print(
+        f"ratio import / to_sql on PostgreSQL: {ratio:.2f} (target {RATIO_TARGET}) "
+        + ("PASS" if ratio >= RATIO_TARGET else "BELOW TARGET")
+    )
+
+
 CHILD = textwrap.dedent(
     """
     import resource, sys, time
@@ -237,11 +276,19 @@ def main() -> None:
     parser.add_argument("--size-mb", type=float, default=555, help="CSV size for peak memory")
     parser.add_argument("--repeat", type=int, default=1, help="best of this many runs")
     parser.add_argument("--tmp", type=Path, default=None, help="folder for the files")
+    parser.add_argument(
+        "--postgres-rows",
+        type=int,
+        default=0,
+        help="also compare on a throwaway PostgreSQL server, with this many records",
+    )
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         if args.rows:
             throughput(args.rows, Path(tmp), max(1, args.repeat))
+        if args.postgres_rows:
+            throughput_postgres(args.postgres_rows, Path(tmp))
         if args.size_mb:
             memory(args.size_mb, Path(tmp))
 

@@ -479,6 +479,27 @@ def test_bad_input(case: Case, store: Store) -> None:
     assert report.warnings == []
 
 
+@pytest.mark.parametrize(
+    "case", [case.param() for case in CASES if case.file != "records_many_errors.csv"]
+)
+def test_bad_input_read_one_row_at_a_time(case: Case, store: Store) -> None:
+    """The same messages, and nothing written, when every row is a chunk of its own."""
+    before = snapshot(store)
+    report = import_file(store, CORPUS / case.file, case.kind, raise_on_error=False, chunk_rows=1)
+    assert_unchanged(before, snapshot(store))
+    assert report.problems.lines() == list(case.errors)
+
+
+def test_many_errors_read_one_row_at_a_time_stop_at_max_errors(store: Store) -> None:
+    report = import_file(
+        store, CORPUS / "records_many_errors.csv", "records", raise_on_error=False, chunk_rows=1
+    )
+    assert report.problems.lines() == [
+        *many_errors()[:100],
+        "... checking stopped after row 101; the rest of the file was not read",
+    ]
+
+
 def test_raise_on_error_raises_with_the_messages(store: Store) -> None:
     before = snapshot(store)
     with pytest.raises(LedgerImportError) as raised:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 # No rich markup: user text such as notes with [brackets] prints as written.
 console = Console(soft_wrap=True, markup=False)
@@ -17,12 +25,18 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def progress_bar() -> Progress:
-    """A progress bar on standard error, shown only when that is a terminal."""
+def progress_bar(unit: str = "items") -> Progress:
+    """A progress bar on standard error, shown only when that is a terminal.
+
+    With ``unit="bytes"``, the amounts show as bytes (kB, MB ...) with the time remaining.
+    """
+    amounts = (
+        (DownloadColumn(), TimeRemainingColumn()) if unit == "bytes" else (MofNCompleteColumn(),)
+    )
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        *amounts,
         TimeElapsedColumn(),
         console=errors,
         transient=True,

@@ -106,8 +106,9 @@ def _import(
     kind: str, file: Path, db: str | None, registry: Path | None, dry_run: bool, max_errors: int
 ) -> None:
     store = open_store(db, registry)
-    with progress_bar() as bar:
-        task = bar.add_task(f"Writing {file.name}", total=None)
+    text = file.suffix.lower() in (".csv", ".tsv", ".txt")  # progress in bytes, else in rows
+    with progress_bar("bytes" if text else "rows") as bar:
+        task = bar.add_task(f"Importing {file.name}", total=None)
         report = import_file(
             store,
             file,

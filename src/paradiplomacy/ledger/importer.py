@@ -71,6 +71,9 @@ SYNTHETIC_PREFIX = "synthetic:"
 BULK = 100_000
 """Loads of at least this many rows (and at least as many as the table holds) drop the indexes
 that the import does not look rows up by, and rebuild them at the end."""
+BULK_CACHE_KIB = 32 << 10
+"""SQLite's page cache during a bulk load (KiB): it bounds the sorts of the index rebuilds
+too, so that a load's memory does not grow with its size."""
 LOOKUP = 10_000
 """Values looked up per query (SQLite allows 32,766 parameters)."""
 SUPERSEDES = "the uid of a current record"
@@ -258,10 +261,12 @@ def _import(
                         problems.stopped_after = int(chunk.frame.index[-1])
                     break
                 try:
-                    chunk = next(tables, None)
+                    last, chunk = chunk, next(tables, None)
                 except ReadError as error:
                     problems.add(error.problem)
                     break
+                if chunk is None and progress and last.position < last.extent:
+                    progress(last.extent, last.extent)
             if loader is not None:
                 loader.finish()
         finally:
@@ -346,7 +351,11 @@ class _Loader:
             },
         ).scalar_one()
         self.dropped: list[Index] = []
+        self.cache: object = None
         if estimate >= max(BULK, self.existing):
+            if conn.dialect.name == "sqlite":  # appends need little cache; sorts use as much
+                self.cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+                conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
             keep = set(self.lookups) if self.existing else set()
             for index in sorted(self.table.indexes, key=lambda i: i.name):
                 if index.name not in keep and index.dialect_kwargs.get("sqlite_where") is None:
@@ -414,6 +423,8 @@ class _Loader:
         with contextlib.suppress(SQLAlchemyError):
             for scratch in self._scratch:
                 scratch.drop(self.conn, checkfirst=True)
+            if self.cache is not None:
+                self.conn.exec_driver_sql(f"PRAGMA cache_size={int(self.cache)}")
 
     def _duplicates_across_chunks(self) -> None:
         """Report rows whose uid an earlier row of this file has (the unique index failed)."""
@@ -555,6 +566,8 @@ class _RecordLoader(_Loader):
 
     def _remember_skipped(self, rows: pd.DataFrame) -> None:
         """Keep the uids of rows skipped as already in the ledger, for later chunks' checks."""
+        if not len(rows):
+            return
         if self.skipped is None:
             self.skipped = self._scratch_table(
                 "import_skipped_uids",
@@ -659,8 +672,8 @@ class _StatisticLoader(_Loader):
                     second_value(self.name, row, column, region, year, indicator, first)
                 )
             self.problems.count_more(max(0, len(clashes) - self.problems.limit))
-            repeated = {clash[0] for clash in clashes}
-            fresh = fresh.loc[~fresh["source_row"].isin(repeated).to_numpy()]
+            repeated = {(region, year, indicator) for _, _, region, year, indicator, _ in clashes}
+            fresh = fresh.loc[[key not in repeated for key in _keys(fresh)]]
         fresh["supersedes_id"] = None
         if not self.existing:
             return fresh
@@ -672,7 +685,7 @@ class _StatisticLoader(_Loader):
             fresh = fresh.loc[~seen].copy()
         newer = self.table.alias("newer")
         current = (
-            select(k.source_row, s.id)
+            select(k.region, k.year, k.indicator, s.id)
             .join(
                 self.table, and_(s.region == k.region, s.year == k.year, s.indicator == k.indicator)
             )
@@ -683,11 +696,21 @@ class _StatisticLoader(_Loader):
             )
             .order_by(k.source_row, s.id)
         )
-        ids = dict(self.conn.execute(current).all())
-        supersedes = fresh["source_row"].map(ids)
-        fresh["supersedes_id"] = supersedes.astype(object).where(supersedes.notna(), None)
-        self.report.rows_superseding += int(supersedes.notna().sum())
+        ids = {
+            (region, year, indicator): id_
+            for region, year, indicator, id_ in self.conn.execute(current)
+        }
+        supersedes = [ids.get(key) for key in _keys(fresh)]
+        fresh["supersedes_id"] = pd.Series(supersedes, index=fresh.index, dtype=object)
+        self.report.rows_superseding += sum(id_ is not None for id_ in supersedes)
         return fresh
+
+
+def _keys(frame: pd.DataFrame) -> Iterator[tuple[str, int, str]]:
+    """The region, year and indicator of each statistic."""
+    return zip(
+        frame["region"].tolist(), frame["year"].tolist(), frame["indicator"].tolist(), strict=True
+    )
 
 
 # ------------------------------------------------------------------------- driver values

@@ -9,6 +9,7 @@ thousands separator ("1,234.5"). A trailing percent sign divides by 100 where al
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import numpy as np
@@ -90,8 +91,12 @@ def parse_numbers(cells: pd.Series, percent: bool = False) -> tuple[np.ndarray, 
     return values, ~np.isnan(values)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def parse_date(text: str) -> dt.date | None:
-    """``YYYY-MM-DD`` or ``DD.MM.YYYY`` as a date, or ``None``."""
+    """``YYYY-MM-DD`` or ``DD.MM.YYYY`` as a date, or ``None``.
+
+    Cached: a file read in chunks repeats its dates in every chunk.
+    """
     text = text.strip()
     if match := _ISO_DATE.match(text):
         year, month, day = (int(g) for g in match.groups())
