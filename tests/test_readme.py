@@ -127,6 +127,8 @@ ALLOWED_SNIPPETS: dict[tuple[str, str], str] = {
 OPTIONS_ELSEWHERE: dict[str, tuple[str, str]] = {
     "--asem": ("benchmarks/bench_composite.py", '"--asem"'),
     "--check": ("Makefile", "ruff format --check"),
+    "--size-mb": ("benchmarks/bench_import.py", '"--size-mb"'),
+    "--postgres-rows": ("benchmarks/bench_import.py", '"--postgres-rows"'),
 }
 """Options the prose names that belong to another program: (file, text showing the option)."""
 
@@ -235,7 +237,7 @@ SCRIPT_EXTRA: dict[str, list[str]] = {
 }
 """Arguments added to a script so that it writes into the workspace."""
 
-SCRIPT_FORCE: dict[str, str] = {"--rows": "2000"}
+SCRIPT_FORCE: dict[str, str] = {"--rows": "2000", "--size-mb": "1"}
 """Script options whose value is replaced (a million rows is a benchmark, not a test)."""
 
 SNIPPET_REWRITES: list[tuple[str, str]] = [
