@@ -184,10 +184,10 @@ def regions(
     registry: RegistryFile = None,
 ) -> None:
     """List the regions of a scope (default scope: the registry's default)."""
-    from paradiplomacy.registry import RegionRegistry
-
     if ctx.invoked_subcommand is not None:
         return
+    from paradiplomacy.registry import RegionRegistry
+
     reg = RegionRegistry.load(registry)
     try:
         frame = reg.to_frame(scope)
