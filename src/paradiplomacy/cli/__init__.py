@@ -10,8 +10,11 @@ groups, one module each.
 - :mod:`.index`: ``index build|audit|uncertainty|sensitivity``
 - :mod:`.options`: the ``--db``, ``--registry`` and ``--format`` options shared by them
 
-The command modules import the heavy parts (the engine, the assessment, the web app) inside the
-commands, so that ``paradiplomacy --help`` stays quick. Nothing in the package imports ``cli``.
+The command modules import the heavy parts (pandas, NumPy, SQLAlchemy, the store, the importer,
+the connectors, the engine, the assessment, the web app) inside the commands, so that
+``paradiplomacy --help`` stays quick: importing this package loads typer, rich and light modules
+only (``tests/test_cli_startup.py`` checks it, ``benchmarks/bench_cli.py`` times it). Nothing in
+the package imports ``cli``.
 """
 
 from __future__ import annotations
@@ -20,9 +23,8 @@ from typing import Annotated
 
 import typer
 
-from paradiplomacy import __version__
 from paradiplomacy.cli import assess, fetch, gdelt, index, ledger, report
-from paradiplomacy.ledger.store import ENV_VAR
+from paradiplomacy.ledger.constants import ENV_VAR
 from paradiplomacy.terminal import console
 
 __all__ = ["app"]
@@ -41,6 +43,8 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from paradiplomacy import __version__
+
         console.print(f"paradiplomacy {__version__}")
         raise typer.Exit()
 

@@ -6,17 +6,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.table import Table as RichTable
 
 from paradiplomacy.cli.options import Db
-from paradiplomacy.ledger.store import Store
 from paradiplomacy.terminal import console, errors, fail, progress_bar
 
-if TYPE_CHECKING:  # the assessment (scipy, the engine) is imported when a command runs
+if TYPE_CHECKING:  # the assessment (scipy, the engine, pandas) is imported when a command runs
+    import pandas as pd
+
     from paradiplomacy.assess.assessment import Assessment, ScenarioResult
+    from paradiplomacy.ledger.store import Store
 
 Year = Annotated[
     int | None, typer.Option("--year", help="Assessment year [default: the latest in the ledger]")
@@ -57,6 +57,7 @@ def load_assessment(
 ) -> Assessment:
     """Build the assessment from the ledger at ``db``, with a progress bar; exits on an error."""
     from paradiplomacy.assess.stored import load_or_build
+    from paradiplomacy.ledger.store import Store
 
     store = Store(db)
     if not store.is_initialised():
@@ -87,6 +88,8 @@ def load_assessment(
 
 
 def _print(frame: pd.DataFrame, title: str, limit: int = 15) -> None:
+    import pandas as pd
+
     table = RichTable(title=title, title_justify="left", header_style="bold")
     for column in frame.columns:
         table.add_column(str(column), overflow="fold")
@@ -159,6 +162,9 @@ def print_data_label(assessment: Assessment) -> None:
 
 
 def _report_assessment(assessment: Assessment, paths: list[Path]) -> None:
+    import numpy as np
+    import pandas as pd
+
     print_data_label(assessment)
     table = assessment.regions_table()
     p_columns = assessment.configs["classification"].probability_columns

@@ -9,17 +9,19 @@ clear message, exits with code 1 and writes nothing.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from paradiplomacy.cli.options import Db, RegistryFile, open_store
-from paradiplomacy.connectors import emiss, wikidata
-from paradiplomacy.connectors.base import Fetched, land
-from paradiplomacy.connectors.http import FetchError, HttpClient
-from paradiplomacy.ledger.importer import ImportReport
-from paradiplomacy.ledger.store import Store
 from paradiplomacy.terminal import console, errors, fail
+
+if TYPE_CHECKING:  # the connectors (httpx, pandas) and the store are imported when a command runs
+    from paradiplomacy.connectors import wikidata
+    from paradiplomacy.connectors.base import Fetched
+    from paradiplomacy.connectors.http import HttpClient
+    from paradiplomacy.ledger.importer import ImportReport
+    from paradiplomacy.ledger.store import Store
 
 fetch_app = typer.Typer(
     help="Fetch public data into the ledger: Wikidata twinning and consulates, EMISS statistics. "
@@ -54,6 +56,8 @@ Timeout = Annotated[
 
 
 def _client(cache: Path | None, timeout: float) -> HttpClient:
+    from paradiplomacy.connectors.http import HttpClient
+
     return HttpClient(timeout=timeout, cache=cache)
 
 
@@ -70,6 +74,8 @@ def _print_report(report: ImportReport) -> None:
 
 def _land(store: Store, fetched: Fetched, dry_run: bool) -> None:
     """Print the fetch summary, import the rows and print the import report."""
+    from paradiplomacy.connectors.base import land
+
     console.print(fetched.summary(), highlight=False, markup=False)
     if fetched.frame.empty:
         console.print("Nothing to import.")
@@ -91,6 +97,9 @@ def _wikidata(
     dry_run: bool,
     timeout: float,
 ) -> None:
+    from paradiplomacy.connectors import wikidata
+    from paradiplomacy.connectors.http import FetchError
+
     store = open_store(db, registry)
     try:
         fetched = wikidata.fetch(
@@ -196,6 +205,9 @@ def fetch_emiss(
     of each value is `EMISS (fedstat.ru) indicator ID`; a new value for a region, year and
     indicator supersedes the one in the ledger. See docs/connectors.md.
     """
+    from paradiplomacy.connectors import emiss
+    from paradiplomacy.connectors.http import FetchError
+
     chosen = _pairs(select, "--select")
     store = open_store(db, registry)
     try:

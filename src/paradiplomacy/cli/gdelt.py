@@ -14,21 +14,21 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.table import Table as RichTable
 
 from paradiplomacy.cli.options import Db, RegistryFile, open_store
-from paradiplomacy.connectors import gdelt
-from paradiplomacy.connectors.http import FetchError, HttpClient
-from paradiplomacy.ledger.events import query_events
-from paradiplomacy.ledger.parsing import parse_date
 from paradiplomacy.terminal import console, errors, fail
+
+if TYPE_CHECKING:  # pandas, DuckDB and the connectors are imported when a command runs
+    import pandas as pd
 
 
 def _date(value: str | None, option: str, end: bool = False) -> dt.date | None:
+    from paradiplomacy.ledger.parsing import parse_date
+
     if not value:
         return None
     text = value.strip()
@@ -87,6 +87,9 @@ def fetch_gdelt(
     """GDELT 2.0 events in the registry's regions: download the 15-minute export files of
     --from .. --to listed by GDELT's master file list (or read --files), keep each event whose
     ActionGeo_ADM1Code is a region's FIPS code, once per foreign partner country."""
+    from paradiplomacy.connectors import gdelt
+    from paradiplomacy.connectors.http import FetchError, HttpClient
+
     if engine not in ("duckdb", "dask"):
         fail(f"--engine: expected duckdb or dask, got {engine!r}", 2)
     if scheduler and engine != "dask":
@@ -137,6 +140,8 @@ def events(
     registry: RegistryFile = None,
 ) -> None:
     """GDELT events in the ledger, one row per event and partner country."""
+    from paradiplomacy.ledger.events import query_events
+
     if fmt not in ("table", "csv", "json"):
         fail(f"--format: expected table, csv or json, got {fmt!r}", 2)
     store = open_store(db, registry)
@@ -171,6 +176,7 @@ def climate(
         monthly_climate,
         suggested_level,
     )
+    from paradiplomacy.ledger.events import query_events
 
     if fmt not in ("table", "csv", "json"):
         fail(f"--format: expected table, csv or json, got {fmt!r}", 2)
@@ -212,6 +218,8 @@ def climate(
 
 
 def _emit(frame: pd.DataFrame, fmt: str, limit: int = 50) -> None:
+    import pandas as pd
+
     if fmt == "csv":
         frame.to_csv(sys.stdout, index=False)
     elif fmt == "json":

@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from paradiplomacy.composite.errors import CompositeError
 from paradiplomacy.terminal import console, errors, fail, progress_bar
 
 if TYPE_CHECKING:  # the engine (scipy, pandas) is imported when a command runs, not at start-up
+    import pandas as pd
+
     from paradiplomacy.composite.coin import Coin
     from paradiplomacy.composite.framework import Framework
     from paradiplomacy.composite.uncertainty import AnalysisResult
@@ -99,6 +99,8 @@ def build_cmd(
     fmt: Annotated[str, typer.Option("--format", help="csv or xlsx")] = "csv",
 ) -> None:
     """Build the index: writes `stage_<Name>.csv` for every stage and `results.csv`."""
+    from paradiplomacy.composite.errors import CompositeError
+
     try:
         coin = _coin(idata, imeta, hierarchy, pipeline, level_names)
         paths = coin.export(out, fmt)
@@ -126,7 +128,10 @@ def audit_cmd(
     dset: Annotated[str, typer.Option("--dset", help="stage whose indicators are audited")] = "Raw",
 ) -> None:
     """Audit: indicator statistics and flags, correlations, Cronbach's alpha, PCA, leave one out."""
+    import pandas as pd
+
     from paradiplomacy.composite import audit
+    from paradiplomacy.composite.errors import CompositeError
     from paradiplomacy.composite.removal import leave_one_out
 
     try:
@@ -231,6 +236,8 @@ def uncertainty_cmd(
     ] = None,
 ) -> None:
     """Uncertainty analysis: writes `rank_stats.csv` (uCode, nominal, mean, median, q5, q95)."""
+    from paradiplomacy.composite.errors import CompositeError
+
     edges: list[float] = []
     if classes:
         try:
@@ -269,6 +276,8 @@ def sensitivity_cmd(
     boot: Annotated[int, typer.Option("--boot", min=0, help="bootstrap replicates")] = 100,
 ) -> None:
     """Sensitivity analysis (N(d+2) runs): writes `sensitivity.csv` with Si, STi and intervals."""
+    from paradiplomacy.composite.errors import CompositeError
+
     try:
         result = _analyse(
             "sa",

@@ -7,23 +7,21 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.table import Table as RichTable
 
 from paradiplomacy.cli.assess import run_demo_assessment
 from paradiplomacy.cli.options import Db, Format, RegistryFile, open_store
-from paradiplomacy.ledger.export import RECORD_COLUMNS, STAT_COLUMNS, export_table, is_synthetic
-from paradiplomacy.ledger.importer import ImportReport, import_file, import_frame
-from paradiplomacy.ledger.parsing import parse_date
-from paradiplomacy.ledger.store import Store, resolve_url
-from paradiplomacy.ledger.summary import summarise
-from paradiplomacy.ledger.taxonomy import STATUSES
-from paradiplomacy.ledger.validation import RECORD_FIELDS
-from paradiplomacy.registry import MACRO_REGIONS, RegionRegistry
+from paradiplomacy.ledger.constants import STATUSES
 from paradiplomacy.terminal import console, errors, fail, progress_bar
+
+if TYPE_CHECKING:  # pandas, SQLAlchemy and the importer are imported when a command runs
+    import pandas as pd
+
+    from paradiplomacy.ledger.importer import ImportReport
+    from paradiplomacy.ledger.store import Store
 
 import_app = typer.Typer(help="Import activity records or statistics (CSV, XLSX or JSON).")
 export_app = typer.Typer(help="Export the ledger's records or statistics to CSV or XLSX.")
@@ -49,6 +47,8 @@ def register(app: typer.Typer) -> None:
 
 def _emit(frame: pd.DataFrame, fmt: str, title: str, limit: int = 50) -> None:
     """Print a DataFrame as a rich table, CSV or JSON on standard output."""
+    import pandas as pd
+
     if fmt == "csv":
         frame.to_csv(sys.stdout, index=False)
     elif fmt == "json":
@@ -68,6 +68,8 @@ def _emit(frame: pd.DataFrame, fmt: str, title: str, limit: int = 50) -> None:
 
 
 def _when(value: str | None, option: str, end: bool) -> dt.date | None:
+    from paradiplomacy.ledger.parsing import parse_date
+
     if not value:
         return None
     text = value.strip()
@@ -92,6 +94,8 @@ def _print_report(report: ImportReport) -> None:
 
 def init(db: Db = None, registry: RegistryFile = None) -> None:
     """Create (or upgrade) the ledger database and load the region and partner registries."""
+    from paradiplomacy.ledger.store import resolve_url
+
     store = open_store(db, registry)
     store.init()
     counts = store.counts()
@@ -105,6 +109,8 @@ def init(db: Db = None, registry: RegistryFile = None) -> None:
 def _import(
     kind: str, file: Path, db: str | None, registry: Path | None, dry_run: bool, max_errors: int
 ) -> None:
+    from paradiplomacy.ledger.importer import import_file
+
     store = open_store(db, registry)
     text = file.suffix.lower() in (".csv", ".tsv", ".txt")  # progress in bytes, else in rows
     with progress_bar("bytes" if text else "rows") as bar:
@@ -181,6 +187,8 @@ def regions(
     """List the regions of a scope (default scope: the registry's default)."""
     if ctx.invoked_subcommand is not None:
         return
+    from paradiplomacy.registry import RegionRegistry
+
     reg = RegionRegistry.load(registry)
     try:
         frame = reg.to_frame(scope)
@@ -199,6 +207,8 @@ def regions_show(
     registry: RegistryFile = None,
 ) -> None:
     """Show one region with all its structural facts."""
+    from paradiplomacy.registry import RegionRegistry
+
     reg = RegionRegistry.load(registry)
     try:
         region = reg.get(code)
@@ -234,6 +244,9 @@ def records(
 
     The table view shows the main columns; `--format csv` or `json` gives every column.
     """
+    from paradiplomacy.ledger.export import is_synthetic
+    from paradiplomacy.ledger.validation import RECORD_FIELDS
+
     store = open_store(db)
     try:
         frame = store.records(
@@ -264,6 +277,8 @@ def stats(
     db: Db = None,
 ) -> None:
     """List statistics; without filters, a summary by indicator."""
+    from paradiplomacy.ledger.export import is_synthetic
+
     store = open_store(db)
     try:
         frame = store.statistics(region=region, indicator=indicator, year=year, current=not history)
@@ -299,6 +314,8 @@ def export_records(
     db: Db = None,
 ) -> None:
     """Export activity records with their provenance."""
+    from paradiplomacy.ledger.export import RECORD_COLUMNS, export_table
+
     store = open_store(db)
     try:
         frame = store.records(region=region, partner=partner, current=not history)
@@ -314,6 +331,8 @@ def export_stats(
     db: Db = None,
 ) -> None:
     """Export statistics in long form with their provenance."""
+    from paradiplomacy.ledger.export import STAT_COLUMNS, export_table
+
     store = open_store(db)
     frame = store.statistics(current=not history)
     try:
@@ -360,6 +379,8 @@ def demo(
         from paradiplomacy.cli.demo_real import run_real_demo
 
         return run_real_demo(out, db, fresh)
+    from paradiplomacy.ledger.importer import import_frame
+    from paradiplomacy.ledger.store import resolve_url
     from paradiplomacy.synthetic import generate
 
     url = db or str(out / "demo.sqlite")
@@ -399,6 +420,10 @@ def demo(
 
 
 def _summarise(store: Store, out: Path) -> None:
+    from paradiplomacy.ledger.export import export_table
+    from paradiplomacy.ledger.summary import summarise
+    from paradiplomacy.registry import MACRO_REGIONS
+
     frame = store.records()
     tables = summarise(frame, store.regions, store.partners, store.taxonomy)
     out.mkdir(parents=True, exist_ok=True)

@@ -4,12 +4,14 @@ they open."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from paradiplomacy.ledger.store import ENV_VAR, Store
-from paradiplomacy.registry import RegionRegistry
+from paradiplomacy.ledger.constants import ENV_VAR
+
+if TYPE_CHECKING:  # SQLAlchemy and pandas are imported when a command opens the store
+    from paradiplomacy.ledger.store import Store
 
 Db = Annotated[
     str | None,
@@ -35,5 +37,8 @@ Format = Annotated[str, typer.Option("--format", "-f", help="table, csv or json"
 
 def open_store(db: str | None, registry: Path | None = None) -> Store:
     """The ledger at ``db`` with the region registry ``registry`` (default: the shipped one)."""
+    from paradiplomacy.ledger.store import Store
+    from paradiplomacy.registry import RegionRegistry
+
     regions = RegionRegistry.load(registry) if registry else None
     return Store(db, regions=regions)

@@ -35,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import aliased
 
+from paradiplomacy.ledger.constants import ENV_VAR
 from paradiplomacy.ledger.models import (
     ActivityRecord,
     Base,
@@ -50,7 +51,6 @@ from paradiplomacy.registry import PartnerRegistry, RegionRegistry
 if TYPE_CHECKING:
     from alembic.config import Config
 
-ENV_VAR = "PARADIPLOMACY_DB"
 DEFAULT_DB = "paradiplomacy.sqlite"
 APPEND_ONLY = frozenset({"activity_records", "statistics"})
 _LOOKUP = 10_000

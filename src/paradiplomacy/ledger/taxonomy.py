@@ -11,11 +11,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from paradiplomacy.ledger.constants import STATUSES as STATUSES  # re-exported
 from paradiplomacy.registry.matching import NameIndex
 from paradiplomacy.resources import cached_load, data_path, load_yaml
-
-STATUSES: tuple[str, ...] = ("planned", "active", "suspended", "terminated")
-"""Record statuses (MODEL.md section 2); ``active`` is the default."""
 
 
 class Channel(BaseModel):
