@@ -82,6 +82,24 @@ def config_paths(config_dir: str | Path | None = None) -> dict[str, Path]:
     return paths
 
 
+def load_configs(paths: Mapping[str, Path], taxonomy: Taxonomy) -> dict[str, Any]:
+    """Every configuration file of :data:`CONFIG_FILES` (``paths``: :func:`config_paths`), read
+    and validated: ``catalogue``, ``indices`` (``IAI``, ``SPPI``), ``classification``,
+    ``channels``, ``frameworks``, ``availability``."""
+    catalogue = Catalogue.load(paths["indicators"], taxonomy=taxonomy)
+    return {
+        "catalogue": catalogue,
+        "indices": {
+            "IAI": load_index_config(paths["iai"], catalogue),
+            "SPPI": load_index_config(paths["sppi"], catalogue),
+        },
+        "classification": levels.load_config(paths["classification"]),
+        "channels": ChannelConfig.load(paths["channels"]),
+        "frameworks": FrameworkConfig.load(paths["frameworks"]),
+        "availability": AvailabilityTable.load(paths["availability"]),
+    }
+
+
 def _shown(path: Path) -> str:
     """A shipped file as ``paradiplomacy:data/...`` (no server paths); others as given."""
     try:
@@ -209,11 +227,8 @@ class Assessment:
         codes = list(region_frame["code"])
 
         step("indicators")
-        catalogue = Catalogue.load(paths["indicators"], taxonomy=taxonomy)
-        index_configs = {
-            "IAI": load_index_config(paths["iai"], catalogue),
-            "SPPI": load_index_config(paths["sppi"], catalogue),
-        }
+        loaded = load_configs(paths, taxonomy)
+        catalogue, index_configs = loaded["catalogue"], loaded["indices"]
         values = compute_indicators(
             records,
             statistics,
@@ -264,7 +279,7 @@ class Assessment:
         lap("indices")
 
         step("classification")
-        class_config = levels.load_config(paths["classification"])
+        class_config = loaded["classification"]
         prof = region_profile(
             records, region_frame, partner_frame, taxonomy, year, class_config.profile
         )
@@ -297,8 +312,7 @@ class Assessment:
 
         step("channels")
         as_of = dt.date(year, 12, 31)
-        channel_config = ChannelConfig.load(paths["channels"])
-        framework_config = FrameworkConfig.load(paths["frameworks"])
+        channel_config, framework_config = loaded["channels"], loaded["frameworks"]
         covered_channels = [k for k, ok in evidence.channels().items() if ok]
         table = channel_strengths(
             records, region_frame, partner_frame, taxonomy, as_of, channel_config, covered_channels
@@ -306,15 +320,7 @@ class Assessment:
         res = resilience(records, table, framework_config, as_of, channel_config)
         lap("channels")
 
-        configs = {
-            "built_indices": built_configs,
-            "classification": class_config,
-            "channels": channel_config,
-            "frameworks": framework_config,
-            "availability": AvailabilityTable.load(paths["availability"]),
-            "indices": index_configs,
-            "catalogue": catalogue,
-        }
+        configs = {"built_indices": built_configs, **loaded}
         return cls(
             year=year,
             scope=scope,

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..ledger import stored as rows
-from .assessment import CONFIG_FILES, Assessment, config_paths
+from .assessment import Assessment, config_paths, load_configs
 
 __all__ = ["FORMAT", "StoreStatus", "assessment_key", "dump", "load", "load_or_build"]
 
@@ -53,19 +53,10 @@ FORMAT = 1
 
 # ---------------------------------------------------------------------------- keys
 def _software() -> dict[str, str]:
-    import pyarrow
-    import scipy
+    from importlib.metadata import version
 
-    from .. import __version__
-
-    return {
-        "paradiplomacy": __version__,
-        "numpy": np.__version__,
-        "pandas": pd.__version__,
-        "scipy": scipy.__version__,
-        "pyarrow": pyarrow.__version__,
-        "format": str(FORMAT),
-    }
+    names = ("paradiplomacy", "numpy", "pandas", "scipy", "pyarrow")
+    return {**{name: version(name) for name in names}, "format": str(FORMAT)}
 
 
 def _registry_bytes(store: Any) -> bytes:
@@ -279,25 +270,17 @@ def load(
     (read again from ``config_dir`` or the package), the records come from ``store`` when a
     question needs them."""
     from ..composite.uncertainty import AnalysisResult
-    from ..indicators.definitions import Catalogue
-    from . import classification as levels
-    from .channels import ChannelConfig, ChannelTable
+    from .channels import ChannelTable
     from .coverage import IndexCoverage, LedgerCoverage, Screening
-    from .frameworks import FrameworkConfig
-    from .indices import load_index_config, with_hierarchy
-    from .scenarios import AvailabilityTable
+    from .indices import with_hierarchy
 
     r = _Reader(payload)
     m = r.manifest
     if m.get("format") != FORMAT:
         raise ValueError(f"stored assessment of format {m.get('format')}, expected {FORMAT}")
     paths = config_paths(config_dir)
-    taxonomy = store.taxonomy
-    catalogue = Catalogue.load(paths["indicators"], taxonomy=taxonomy)
-    index_configs = {
-        "IAI": load_index_config(paths["iai"], catalogue),
-        "SPPI": load_index_config(paths["sppi"], catalogue),
-    }
+    loaded = load_configs(paths, store.taxonomy)
+    catalogue, index_configs = loaded["catalogue"], loaded["indices"]
     indices = {}
     for code, meta in m["coverage"]["indices"].items():
         indices[code] = IndexCoverage(
@@ -327,7 +310,7 @@ def load(
             for f in _RESULT_FRAMES
         }
         uncertainty[code] = AnalysisResult(**values, **frames)
-    channel_config = ChannelConfig.load(paths["channels"])
+    channel_config = loaded["channels"]
     fields: dict[str, Any] = {}
     for name, meta in m["channels"].items():
         kind = meta["kind"]
@@ -347,21 +330,13 @@ def load(
     table = ChannelTable(**fields)
     frames = {name: r.frame(name) for name in _FRAMES}
     idata = frames["idata"]
-    configs = {
-        "built_indices": built,
-        "classification": levels.load_config(paths["classification"]),
-        "channels": channel_config,
-        "frameworks": FrameworkConfig.load(paths["frameworks"]),
-        "availability": AvailabilityTable.load(paths["availability"]),
-        "indices": index_configs,
-        "catalogue": catalogue,
-    }
+    configs = {"built_indices": built, **loaded}
     assessment = Assessment(
         year=int(m["year"]),
         scope=str(m["scope"]),
         seed=int(m["seed"]),
         runs=int(m["runs"]),
-        taxonomy=taxonomy,
+        taxonomy=store.taxonomy,
         records=None,
         configs=configs,
         coins=_LazyCoins(built, idata),
@@ -451,6 +426,3 @@ def load_or_build(
     rows.write_row(store, key, parameters, revision, FORMAT, _software()["paradiplomacy"],
                    dump(assessment))  # fmt: skip
     return assessment, StoreStatus("built", reason, key)
-
-
-_ = CONFIG_FILES  # the roles whose files make the key

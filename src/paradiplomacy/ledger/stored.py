@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -57,6 +57,10 @@ def ledger_revision(store: Store) -> str:
     return f"batches:{b[0]}/{b[1] or 0};events:{e[0]}/{e[1] or 0}"
 
 
+def _row(found: Any) -> StoredRow:
+    return StoredRow(*(found._mapping[c] for c in StoredRow.__dataclass_fields__))
+
+
 def read_row(store: Store, key: str) -> StoredRow | None:
     """The row of ``key``, or None."""
     store.ensure()
@@ -64,9 +68,7 @@ def read_row(store: Store, key: str) -> StoredRow | None:
         found = conn.execute(
             select(StoredAssessment).where(StoredAssessment.key == key)
         ).one_or_none()
-    if found is None:
-        return None
-    return StoredRow(*(found._mapping[c] for c in StoredRow.__dataclass_fields__))
+    return None if found is None else _row(found)
 
 
 def row_for_parameters(store: Store, parameters: str) -> StoredRow | None:
@@ -79,9 +81,7 @@ def row_for_parameters(store: Store, parameters: str) -> StoredRow | None:
             .order_by(StoredAssessment.created.desc())
             .limit(1)
         ).one_or_none()
-    if found is None:
-        return None
-    return StoredRow(*(found._mapping[c] for c in StoredRow.__dataclass_fields__))
+    return None if found is None else _row(found)
 
 
 def write_row(
