@@ -19,6 +19,7 @@ synthetic.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import time
 from collections.abc import Callable, Mapping
@@ -40,12 +41,24 @@ from ..indicators.compute import (
     provenance,
 )
 from ..indicators.definitions import Catalogue
+from ..ledger.aggregates import (
+    channel_records,
+    cube_from_records,
+    frame_channel_records,
+    latest_year,
+    record_cube,
+)
 from ..ledger.taxonomy import Taxonomy
 from ..registry import RegionRegistry
 from ..registry.partners import PartnerRegistry
 from ..resources import data_path
 from . import classification as levels
-from .channels import ChannelConfig, ChannelTable, channel_strengths
+from .channels import (
+    ChannelConfig,
+    ChannelTable,
+    channel_strengths,
+    cube_spec,
+)
 from .coverage import LedgerCoverage, ledger_coverage
 from .explain import explain_class, indicator_contributions
 from .frameworks import FRAMEWORKS, FrameworkConfig, resilience, suitability, suitability_runs
@@ -150,32 +163,35 @@ class Assessment:
     paths: dict[str, Path]
     coverage: LedgerCoverage
     timings: dict[str, float] = field(default_factory=dict)
-    records_source: Callable[[], pd.DataFrame] | None = field(default=None, repr=False)
-    """Reads the records when :attr:`records` is None (a stored assessment:
-    :mod:`paradiplomacy.assess.stored`); only questions about records call it."""
+    records_source: Callable[..., pd.DataFrame] | None = field(default=None, repr=False)
+    """Reads records by key when :attr:`records` is None (``Store.records``: an assessment
+    built from or stored in a ledger); only questions about records call it."""
 
     # --- building ---------------------------------------------------------------------------
 
     @classmethod
     def from_store(cls, store: Any, **kwargs: Any) -> Assessment:
         """Build from a :class:`~paradiplomacy.ledger.store.Store` (its registries, ledger and
-        GDELT events)."""
+        GDELT events). The records are read as aggregates computed by the database (the record
+        cube, :mod:`paradiplomacy.ledger.aggregates`), never one by one; the records behind an
+        explanation or a channel are read by key when asked for."""
         from ..ledger.events import query_events
 
         return cls.build(
-            store.records(),
+            None,
             store.statistics(),
             store.regions,
             store.partners,
             store.taxonomy,
             events=query_events(store),
+            ledger=store,
             **kwargs,
         )
 
     @classmethod
     def build(
         cls,
-        records: pd.DataFrame,
+        records: pd.DataFrame | None,
         statistics: pd.DataFrame | None,
         regions: RegionRegistry,
         partners: PartnerRegistry,
@@ -188,11 +204,13 @@ class Assessment:
         seed: int | None = None,
         progress: Callable[[str], None] | None = None,
         events: pd.DataFrame | None = None,
+        ledger: Any = None,
     ) -> Assessment:
         """Run the whole assessment; see the module docstring.
 
         Args:
-            records, statistics: the ledger (``Store.records()``, ``Store.statistics()``).
+            records, statistics: the ledger (``Store.records()``, ``Store.statistics()``);
+                ``records`` None with ``ledger``.
             regions, partners, taxonomy: the registries and the instrument taxonomy.
             year: the assessment year (default: the latest year with records).
             scope: the region scope (default: the registry's default scope).
@@ -201,6 +219,8 @@ class Assessment:
             runs, seed: uncertainty runs and seed (default: those of each index's configuration).
             progress: called with the name of each stage as it starts.
             events: GDELT events for ``events`` indicators (``ledger.events.query_events``).
+            ledger: a :class:`~paradiplomacy.ledger.store.Store` to read the records from, as
+                the record cube its database computes, instead of ``records`` (then None).
         """
         step = progress or (lambda _name: None)
         timings: dict[str, float] = {}
@@ -220,17 +240,41 @@ class Assessment:
             statistics = pd.DataFrame(
                 {c: pd.Series(dtype=object) for c in ("region", "indicator", "source")}
             ).assign(year=pd.Series(dtype="int64"), value=pd.Series(dtype=float))
+        if records is None and ledger is None:
+            raise ValueError("give the records or the ledger to read them from")
         if year is None:
-            if records.empty:
+            latest = (
+                latest_year(ledger)
+                if records is None
+                else (None if records.empty else int(records["year"].max()))
+            )
+            if latest is None:
                 raise ValueError("the ledger has no records: give the assessment year")
-            year = int(records["year"].max())
+            year = latest
         codes = list(region_frame["code"])
+        loaded = load_configs(paths, taxonomy)
+        channel_config, framework_config = loaded["channels"], loaded["frameworks"]
+        as_of = dt.date(year, 12, 31)
+
+        step("records")
+        spec = cube_spec(
+            as_of,
+            channel_config,
+            list(taxonomy.instruments),
+            resilience=framework_config.resilience,
+        )
+        if records is None:
+            cube = record_cube(ledger, spec)
+            records_of = functools.partial(channel_records, ledger)
+        else:
+            cube = cube_from_records(records, spec)
+            records_of = functools.partial(frame_channel_records, records)
+        lap("records")
 
         step("indicators")
-        loaded = load_configs(paths, taxonomy)
         catalogue, index_configs = loaded["catalogue"], loaded["indices"]
         values = compute_indicators(
-            records,
+            cube,
             statistics,
             region_frame,
             partner_frame,
@@ -242,7 +286,7 @@ class Assessment:
         )
         denoms = denominators(statistics, region_frame, year, codes)
         evidence = ledger_coverage(
-            records, statistics, events, codes, year, catalogue, taxonomy, index_configs, values
+            cube, statistics, events, codes, year, catalogue, taxonomy, index_configs, values
         )
         built_configs = {
             code: config
@@ -281,7 +325,7 @@ class Assessment:
         step("classification")
         class_config = loaded["classification"]
         prof = region_profile(
-            records, region_frame, partner_frame, taxonomy, year, class_config.profile
+            cube, region_frame, partner_frame, taxonomy, year, class_config.profile
         )
         iai_coverage = evidence.indices["IAI"].regions.reindex(codes)
         if "IAI" in coins:
@@ -311,13 +355,18 @@ class Assessment:
         lap("classification")
 
         step("channels")
-        as_of = dt.date(year, 12, 31)
-        channel_config, framework_config = loaded["channels"], loaded["frameworks"]
         covered_channels = [k for k, ok in evidence.channels().items() if ok]
         table = channel_strengths(
-            records, region_frame, partner_frame, taxonomy, as_of, channel_config, covered_channels
+            cube,
+            region_frame,
+            partner_frame,
+            taxonomy,
+            as_of,
+            channel_config,
+            covered_channels,
+            records_of=records_of,
         )
-        res = resilience(records, table, framework_config, as_of, channel_config)
+        res = resilience(cube, table, framework_config, as_of, channel_config)
         lap("channels")
 
         configs = {"built_indices": built_configs, **loaded}
@@ -346,10 +395,11 @@ class Assessment:
             edges=np.asarray(edges, dtype=float),
             channels=table,
             resilience=res,
-            origin=data_origin(records, statistics),
+            origin=data_origin(cube, statistics),
             paths=paths,
             coverage=evidence,
             timings=timings,
+            records_source=None if ledger is None else ledger.records,
         )
 
     # --- results -----------------------------------------------------------------------------
@@ -464,16 +514,20 @@ class Assessment:
             contributions = pd.DataFrame(
                 columns=["indicator", "pillar", "raw", "normalised", "weight", "contribution"]
             )
-        records = self._records_by_region.get(code, self.ledger_records().iloc[:0])
-        return explain_class(code, row, contributions, records, top_n=top_n)
+        return explain_class(code, row, contributions, self.region_records(code), top_n=top_n)
+
+    def region_records(self, code: str) -> pd.DataFrame:
+        """The current records of region ``code``, in ledger order (read by key from the
+        ledger when the records are not in memory)."""
+        if self.records is not None:
+            return self.records[(self.records["region"] == code).to_numpy()]
+        if self.records_source is None:
+            raise ValueError("this assessment has no records and no ledger to read them from")
+        return self.records_source(region=code)
 
     @cached_property
     def _classes_by_code(self) -> pd.DataFrame:
         return self.classes.set_index("code")
-
-    @cached_property
-    def _records_by_region(self) -> dict[str, pd.DataFrame]:
-        return {str(k): v for k, v in self.ledger_records().groupby("region", sort=False)}
 
     def partner_view(self, partner: str) -> pd.DataFrame:
         """The regions that carry relations with ``partner``, and through which channels."""

@@ -41,8 +41,9 @@ All arrays are dense NumPy arrays indexed (region, partner, channel or instrumen
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -50,13 +51,19 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from paradiplomacy.ledger.aggregates import (
+    DAYS_PER_YEAR,
+    CubeSpec,
+    cube_from_records,
+    frame_channel_records,
+)
 from paradiplomacy.ledger.taxonomy import Taxonomy
 from paradiplomacy.resources import data_path, load_yaml
 
 REGISTRY_TIE_FIELDS: tuple[str, ...] = ("land_borders", "sea_borders", "kin_states")
 """Region registry fields (``|``-joined alpha-2 codes) that a structural tie can come from."""
 
-DAYS_PER_YEAR: float = 365.25
+__all__ = ["DAYS_PER_YEAR"]  # re-exported: the unit of record age (ledger.aggregates)
 
 
 class AssessConfigError(ValueError):
@@ -236,15 +243,20 @@ class ChannelTable:
     """(K,) scaling constant: transformed raw value that maps to 1."""
     channel_weights: np.ndarray
     """(K,) weights of bilateral intensity, summing to 1."""
-    contributions: pd.DataFrame
-    """One row per record with a positive contribution: uid, region, partner_country,
-    instrument, channel, date, year, status, source, confidence, weight (event-equivalents)."""
     as_of: dt.date
     config: ChannelConfig
     region_names: pd.Series
     """English region names indexed by code."""
     synthetic: bool
-    """True when any contributing record comes from a synthetic source."""
+    """True when a (region, partner, instrument, status, year) group with evidence holds a
+    record from a synthetic source."""
+    records_of: Callable[..., pd.DataFrame] | None = field(default=None, repr=False)
+    """Reads the records behind a value by key, with their weights:
+    ``records_of(spec, region=..., partner=..., regions=...)``
+    (:func:`paradiplomacy.ledger.aggregates.channel_records` on a ledger); the records are
+    read when asked for, not held."""
+    cache: dict = field(default_factory=dict, repr=False)
+    """The last questions' :meth:`contributions`, by (region, partner)."""
 
     # --- aggregation ------------------------------------------------------------------------
 
@@ -388,6 +400,47 @@ class ChannelTable:
             drop=True
         )
 
+    def contributions(self, region: str | None = None, partner: str | None = None) -> pd.DataFrame:
+        """The records with a positive contribution to the evidence of ``region`` and/or
+        ``partner``, read by key from the ledger (and kept for the next question): uid,
+        region, partner_country, instrument, channel, date, year, status, source, confidence,
+        weight (event-equivalents: status weight x the record weight of the module
+        docstring)."""
+        key = (region, partner)
+        if key in self.cache:
+            return self.cache[key]
+        columns = ["uid", "region", "partner_country", "instrument", "channel", "date", "year",
+                   "status", "source", "confidence", "weight"]  # fmt: skip
+        if self.records_of is None:
+            raise ValueError("this channel table has no ledger to read its records from")
+        spec = cube_spec(self.as_of, self.config, self.instruments, self._log_instruments())
+        records = self.records_of(spec, region=region, partner=partner, regions=list(self.regions))
+        status_w = records["status"].map(self.config.status_weights).fillna(0.0)
+        w = status_w.to_numpy(dtype=float) * records["weight"].to_numpy(dtype=float)
+        ok = (
+            (self.regions.get_indexer(records["region"].to_numpy()) >= 0)
+            & (self.partners.get_indexer(records["partner_country"].to_numpy()) >= 0)
+            & (pd.Index(self.instruments).get_indexer(records["instrument"].to_numpy()) >= 0)
+            & (w > 0)
+        )
+        channel_of = dict(zip(self.instruments, np.asarray(self.channels, dtype=object)[
+            self.instrument_channel.argmax(axis=1)], strict=True))  # fmt: skip
+        out = records.loc[ok].assign(weight=w[ok])
+        out["channel"] = out["instrument"].map(channel_of)
+        out = out.reindex(columns=columns).reset_index(drop=True)
+        if len(self.cache) >= 64:
+            self.cache.clear()
+        self.cache[key] = out
+        return out
+
+    def _log_instruments(self) -> tuple[str, ...]:
+        magnitude = self.config.magnitude
+        return tuple(
+            i
+            for i in self.instruments
+            if magnitude.instruments.get(i, magnitude.default) == "log1p"
+        )
+
     def records_behind(
         self,
         region: str | None = None,
@@ -397,13 +450,10 @@ class ChannelTable:
         closed_instruments=(),
     ) -> pd.DataFrame:
         """The ``n`` records contributing most to (region, partner, channel) (each None = any),
-        with uid, instrument, date, year, status, source, confidence and weight."""
-        rec = self.contributions
+        with uid, instrument, date, year, status, source, confidence and weight; ties by
+        uid."""
+        rec = self.contributions(region=region, partner=partner)
         mask = np.ones(len(rec), dtype=bool)
-        if region is not None:
-            mask &= (rec["region"] == region).to_numpy()
-        if partner is not None:
-            mask &= (rec["partner_country"] == partner).to_numpy()
         if channel is not None:
             mask &= (rec["channel"] == channel).to_numpy()
         if closed_instruments:
@@ -412,48 +462,47 @@ class ChannelTable:
         return out.head(n).reset_index(drop=True)
 
 
-# --- building -----------------------------------------------------------------------------
-
-
-def record_dates(records: pd.DataFrame) -> pd.Series:
-    """Each record's date as datetime64; a record with only a year is dated 1 July of it."""
-    dates = pd.to_datetime(records["date"], errors="coerce")
-    years = records["year"].astype("int64").to_numpy()
-    mid = pd.to_datetime(
-        pd.DataFrame({"year": years, "month": 7, "day": 1}), errors="coerce"
-    ).set_axis(records.index)
-    return dates.fillna(mid)
-
-
-def live_records(
-    records: pd.DataFrame,
-    config: ChannelConfig,
+def cube_spec(
     as_of: dt.date,
-) -> pd.DataFrame:
-    """Records dated on or before ``as_of`` that are not terminated nor ended by a later
-    termination of their tie (see the module docstring), with a ``when`` column (datetime64)."""
-    when = record_dates(records)
-    cutoff = pd.Timestamp(as_of)
-    rec = records.assign(when=when.to_numpy())
-    rec = rec[(rec["when"] <= cutoff).to_numpy()]
-    terminated = (rec["status"] == "terminated").to_numpy()
-    if config.end_ties and terminated.any():
-        keys = ["region", "partner_country", "instrument", "partner_name"]
-        tie = rec["instrument"].isin(config.tie_instruments).to_numpy()
-        ends = (
-            rec.loc[terminated & tie, [*keys, "when"]]
-            .assign(partner_name=lambda f: f["partner_name"].fillna(""))
-            .groupby(keys, sort=False)["when"]
-            .max()
-            .rename("ended")
-        )
-        if len(ends):
-            probe = rec[keys].assign(partner_name=rec["partner_name"].fillna(""))
-            ended = probe.merge(ends.reset_index(), how="left", on=keys)["ended"]
-            gone = (rec["when"].to_numpy() <= ended.to_numpy()) & ended.notna().to_numpy()
-            rec = rec[~gone & ~terminated]
-            return rec
-    return rec[~terminated]
+    config: ChannelConfig,
+    instruments: Sequence[str],
+    log_instruments: Sequence[str] | None = None,
+    resilience: Any = None,
+) -> CubeSpec:
+    """The :class:`~paradiplomacy.ledger.aggregates.CubeSpec` of channel evidence at
+    ``as_of`` under ``config`` (``instruments``: the taxonomy's ids), with the resilience
+    settings ``resilience`` (a :class:`~paradiplomacy.assess.frameworks.ResilienceConfig`) when
+    given."""
+    if log_instruments is None:
+        magnitude = config.magnitude
+        log_instruments = [
+            i for i in instruments if magnitude.instruments.get(i, magnitude.default) == "log1p"
+        ]
+    extra: dict[str, Any] = {}
+    if resilience is not None:
+        extra = {
+            "crisis_dates": dict(resilience.crisis_dates),
+            "default_crisis_date": resilience.default_crisis_date,
+            "before_years": resilience.before_years,
+            "after_years": resilience.after_years,
+            "resilience_instruments": None
+            if resilience.instruments is None
+            else tuple(resilience.instruments),
+        }
+    return CubeSpec(
+        as_of=as_of,
+        half_life=config.half_life,
+        window=config.window,
+        confidence_weighting=config.confidence_weighting,
+        min_confidence=config.min_confidence,
+        end_ties=config.end_ties,
+        tie_instruments=tuple(config.tie_instruments),
+        log_instruments=tuple(log_instruments),
+        **extra,
+    )
+
+
+# --- building -----------------------------------------------------------------------------
 
 
 def _labels(values: pd.Series, index: pd.Index) -> np.ndarray:
@@ -468,8 +517,14 @@ def channel_strengths(
     as_of: dt.date,
     config: ChannelConfig | None = None,
     covered_channels: Sequence[str] | None = None,
+    records_of: Callable[..., pd.DataFrame] | None = None,
 ) -> ChannelTable:
     """Build the :class:`ChannelTable` of ``as_of`` (see the module docstring for formulas).
+
+    ``records``: current records, or their record cube computed for ``as_of`` and ``config``
+    (:func:`paradiplomacy.ledger.aggregates.record_cube` with :func:`cube_spec`), which is how
+    the assessment reads a ledger of any size. ``records_of`` reads the records behind a value
+    by key (see :class:`ChannelTable`); with a records frame it defaults to the frame's.
 
     ``covered_channels``: the channels the ledger covers (some instrument of theirs has
     evidence; :meth:`paradiplomacy.assess.coverage.LedgerCoverage.channels`). Structural ties
@@ -497,49 +552,21 @@ def channel_strengths(
         membership[n, chan_idx[taxonomy.channel(i)]] = 1.0
 
     # evidence ---------------------------------------------------------------------------
-    live = live_records(records, config, as_of)
-    cutoff = pd.Timestamp(as_of)
-    age = (cutoff - live["when"]).dt.days.to_numpy(dtype=float) / DAYS_PER_YEAR
-    in_window = age >= 0
-    if config.window is not None:
-        in_window &= age < config.window
-    status_w = live["status"].map(config.status_weights).fillna(0.0).to_numpy(dtype=float)
-    conf = live["confidence"].to_numpy(dtype=float)
-    keep = in_window & (conf >= config.min_confidence)
-    w = status_w * np.exp2(-age / config.half_life)
-    if config.confidence_weighting:
-        w = w * conf
-    log_instruments = [
-        i
-        for i in instruments
-        if config.magnitude.instruments.get(i, config.magnitude.default) == "log1p"
-    ]
-    use_log = live["instrument"].isin(log_instruments).to_numpy()
-    mag = np.nan_to_num(live["magnitude"].to_numpy(dtype=float), nan=0.0)
-    w = np.where(use_log, w * np.log1p(np.maximum(mag, 0.0)), w)
-    ri = _labels(live["region"], codes)
-    ci = _labels(live["partner_country"], part)
-    ii = _labels(live["instrument"], pd.Index(instruments))
-    keep &= (ri >= 0) & (ci >= 0) & (ii >= 0) & (w > 0)
+    if "chan" in records.columns:
+        cube = records
+    else:
+        cube = cube_from_records(records, cube_spec(as_of, config, instruments))
+        records_of = records_of or functools.partial(frame_channel_records, records)
+    status_w = cube["status"].map(config.status_weights).fillna(0.0).to_numpy(dtype=float)
+    w = status_w * cube["chan"].to_numpy(dtype=float)
+    ri = _labels(cube["region"], codes)
+    ci = _labels(cube["partner_country"], part)
+    ii = _labels(cube["instrument"], pd.Index(instruments))
+    known = (ri >= 0) & (ci >= 0) & (ii >= 0)
+    keep = known & (w > 0)
     flat = (ri[keep] * C + ci[keep]) * I + ii[keep]
     evidence = np.bincount(flat, weights=w[keep], minlength=R * C * I).reshape(R, C, I)
-
-    contrib = live.loc[
-        keep,
-        [
-            "uid",
-            "region",
-            "partner_country",
-            "instrument",
-            "date",
-            "year",
-            "status",
-            "source",
-            "confidence",
-        ],
-    ].assign(weight=w[keep])
-    contrib.insert(4, "channel", contrib["instrument"].map(taxonomy.channel))
-    contrib = contrib.reset_index(drop=True)
+    synthetic = bool((cube["synthetic"].to_numpy()[keep] > 0).any())
 
     # structural ties -------------------------------------------------------------------
     ties = tuple(config.structural)
@@ -564,12 +591,9 @@ def channel_strengths(
             tie_values[r_[ok], c_[ok], t] = 1.0
         else:
             tie_instrument.append(spec.source)
-            sel = live[(live["instrument"] == spec.source).to_numpy()]
-            sw = sel["status"].map(config.status_weights).fillna(0.0).to_numpy(dtype=float)
-            r_ = _labels(sel["region"], codes)
-            c_ = _labels(sel["partner_country"], part)
-            ok = (r_ >= 0) & (c_ >= 0)
-            np.maximum.at(tie_values[:, :, t], (r_[ok], c_[ok]), sw[ok])
+            sel = (cube["instrument"] == spec.source).to_numpy() & (cube["live"].to_numpy() > 0)
+            ok = sel & (ri >= 0) & (ci >= 0)
+            np.maximum.at(tie_values[:, :, t], (ri[ok], ci[ok]), status_w[ok])
 
     # scaling constants -----------------------------------------------------------------
     raw = evidence @ membership + tie_values @ tie_feeds
@@ -588,7 +612,6 @@ def channel_strengths(
         if "name_en" in region_frame.columns
         else pd.Series(codes.to_numpy(), index=codes)
     )
-    synthetic = bool(contrib["source"].astype(str).str.startswith("synthetic").any())
     return ChannelTable(
         regions=codes,
         partners=part,
@@ -603,9 +626,9 @@ def channel_strengths(
         lo=lo,
         hi=hi,
         channel_weights=weights,
-        contributions=contrib,
         as_of=as_of,
         config=config,
         region_names=names,
         synthetic=synthetic,
+        records_of=records_of,
     )

@@ -489,7 +489,12 @@ def ledger_coverage(
     recs = records[records["region"].isin(scope)]
     if "year" in recs.columns:
         recs = recs[pd.to_numeric(recs["year"], errors="coerce") <= year]
-    counts = recs.groupby("instrument").size() if len(recs) else pd.Series(dtype=int)
+    if not len(recs):
+        counts = pd.Series(dtype=int)
+    elif "n" in recs.columns:  # a record cube (paradiplomacy.ledger.aggregates)
+        counts = recs.groupby("instrument")["n"].sum()
+    else:
+        counts = recs.groupby("instrument").size()
     stats = statistics if statistics is not None else pd.DataFrame()
     names: set[str] = set()
     if len(stats):

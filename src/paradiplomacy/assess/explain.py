@@ -37,7 +37,8 @@ def indicator_contributions(coin: Coin, code: str) -> pd.DataFrame:
 
     Columns: ``indicator``, ``name`` (iName), ``parent`` (its level-2 group), ``raw`` (the value
     before the pipeline, NaN if not kept), ``value`` (normalised), ``rank`` (1 = best normalised
-    value among units; direction already applied by normalisation), ``n_units``, ``weight``
+    value among units, values equal to 9 decimals tied; direction already applied by
+    normalisation), ``n_units``, ``weight``
     (effective weight), ``contribution = value x weight``, ``median_contribution`` (median over
     units of their contributions), ``difference = contribution - median_contribution``. Ties in
     ``|difference|`` keep the framework's indicator order.
@@ -53,7 +54,9 @@ def indicator_contributions(coin: Coin, code: str) -> pd.DataFrame:
     row = norm.index.get_loc(code)
     with np.errstate(all="ignore"):
         median = np.nanmedian(np.where(np.isnan(contrib), np.nan, contrib), axis=0)
-    ranks = rank_min_rows(-values.T)[:, row]
+    # values equal to 9 decimals share a rank: the same evidence summed in another order
+    # (records one by one, or grouped by the database) differs only in the last bits
+    ranks = rank_min_rows(-np.round(values, 9).T)[:, row]
     meta = fw.index_meta.set_index("iCode")
     raw_stage = coin.stages.get("Raw")
     raw = (

@@ -16,7 +16,7 @@ recommended framework is the larger one, or ``both`` when they differ by at most
 
 **Resilience** (ties that survived an earlier crisis): with ``d_c`` the crisis date of ``c``
 (per partner, else the default), a *tie* is a (region, partner, instrument) with a live record
-(:func:`paradiplomacy.assess.channels.live_records`) of status ``active`` dated in
+(``live`` in :mod:`paradiplomacy.ledger.aggregates`) of status ``active`` dated in
 ``[d_c - before_years, d_c)``; resilience is the share of those ties with an ``active`` record
 in ``[d_c, d_c + after_years]`` (and on or before ``as_of``), 0 without ties before the crisis.
 """
@@ -31,13 +31,13 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from paradiplomacy.assess.channels import (
-    DAYS_PER_YEAR,
     AssessConfigError,
     ChannelConfig,
     ChannelTable,
-    live_records,
+    cube_spec,
     load_config,
 )
+from paradiplomacy.ledger.aggregates import cube_from_records
 from paradiplomacy.resources import data_path
 
 FRAMEWORKS: tuple[str, ...] = ("culture_image", "political_plus")
@@ -319,29 +319,27 @@ def resilience(
 ) -> pd.DataFrame:
     """Resilience(r, c) in [0, 1], regions x partners of ``table`` (see the module docstring).
 
-    ``as_of`` defaults to the table's; ``channel_config`` (for terminated and ended ties)
-    to the table's.
+    ``records``: current records, or their record cube computed with this configuration's
+    resilience settings (:func:`~paradiplomacy.assess.channels.cube_spec`); ``as_of``
+    defaults to the table's; ``channel_config`` (for terminated and ended ties) to the
+    table's.
     """
     config = config if config is not None else FrameworkConfig.load()
     rc = config.resilience
     as_of = as_of or table.as_of
-    live = live_records(records, channel_config or table.config, as_of)
-    live = live[(live["status"] == "active").to_numpy()]
-    if rc.instruments is not None:
-        live = live[live["instrument"].isin(rc.instruments).to_numpy()]
-    crisis = pd.to_datetime(
-        live["partner_country"].map({k: pd.Timestamp(v) for k, v in rc.crisis_dates.items()})
-    ).fillna(pd.Timestamp(rc.default_crisis_date))
-    years = (live["when"] - crisis).dt.days.to_numpy(dtype=float) / DAYS_PER_YEAR
-    before = (years < 0) & (years >= -rc.before_years)
-    after = (years >= 0) & (years <= rc.after_years)
-    R, C = len(table.regions), len(table.partners)
-    ri = table.regions.get_indexer(live["region"].to_numpy())
-    ci = table.partners.get_indexer(live["partner_country"].to_numpy())
-    ii = pd.Index(table.instruments).get_indexer(live["instrument"].to_numpy())
+    if "res_before" in records.columns:
+        cube = records
+    else:
+        spec = cube_spec(as_of, channel_config or table.config, table.instruments, resilience=rc)
+        cube = cube_from_records(records, spec)
+    R, C, I = len(table.regions), len(table.partners), len(table.instruments)  # noqa: E741
+    ri = table.regions.get_indexer(cube["region"].to_numpy())
+    ci = table.partners.get_indexer(cube["partner_country"].to_numpy())
+    ii = pd.Index(table.instruments).get_indexer(cube["instrument"].to_numpy())
     ok = (ri >= 0) & (ci >= 0) & (ii >= 0)
-    I = len(table.instruments)  # noqa: E741
     flat = (ri * C + ci) * I + ii
+    before = cube["res_before"].to_numpy() > 0
+    after = cube["res_after"].to_numpy() > 0
     had = np.bincount(flat[ok & before], minlength=R * C * I) > 0
     kept = np.bincount(flat[ok & after], minlength=R * C * I) > 0
     n_before = had.reshape(R, C, I).sum(axis=2)

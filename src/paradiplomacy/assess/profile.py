@@ -143,13 +143,20 @@ def profile(
         & records["year"].between(first, int(year))
         & records["status"].isin(cfg.statuses)
     )
-    recs = records.loc[keep, ["region", "partner_country", "instrument"]]
+    recs = records.loc[keep]
+    # a record cube (paradiplomacy.ledger.aggregates) holds n records per row
+    weight = recs["n"].to_numpy(dtype=np.int64) if "n" in recs.columns else np.ones(len(recs), int)
     region = recs["region"].to_numpy()
+    partner = recs["partner_country"].to_numpy()
     state = recs["instrument"].map(nature).eq("state").to_numpy()
     macro = recs["partner_country"].map(macro_of)
 
-    n_records = pd.Series(region).value_counts().reindex(codes, fill_value=0)
-    n_state = pd.Series(region[state]).value_counts().reindex(codes, fill_value=0)
+    def per_region(mask: np.ndarray) -> pd.Series:
+        total = pd.Series(weight[mask]).groupby(region[mask]).sum()
+        return total.reindex(codes, fill_value=0).astype(np.int64)
+
+    n_records = per_region(np.ones(len(recs), dtype=bool))
+    n_state = per_region(state)
     with np.errstate(invalid="ignore", divide="ignore"):
         state_share = np.where(n_records > 0, n_state / n_records.where(n_records > 0), np.nan)
     balance = np.select(
@@ -159,16 +166,16 @@ def profile(
         default="balanced",
     )  # fmt: skip
 
-    known = pd.DataFrame({"region": region, "partner": recs["partner_country"].to_numpy(),
-                          "macro": macro.to_numpy()})  # fmt: skip
+    known = pd.DataFrame({"region": region, "partner": partner, "macro": macro.to_numpy(),
+                          "n": weight})  # fmt: skip
     known = known[known["macro"].isin(list(MACRO_REGIONS))]
     if cfg.shares_of == "partner_countries":
-        known = known.drop_duplicates(["region", "partner"])
-    counts = (
-        pd.crosstab(known["region"], known["macro"])
-        .reindex(index=codes, columns=list(MACRO_REGIONS), fill_value=0)
-        .to_numpy(dtype=np.float64)
-    )
+        known = known.drop_duplicates(["region", "partner"]).assign(n=1)
+    counts = np.zeros((len(codes), len(MACRO_REGIONS)))
+    if len(known):
+        r_ = codes.get_indexer(known["region"].to_numpy())
+        m_ = pd.Index(list(MACRO_REGIONS)).get_indexer(known["macro"].to_numpy())
+        np.add.at(counts, (r_, m_), known["n"].to_numpy(dtype=np.float64))
     totals = counts.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.where(totals[:, None] > 0, counts / totals[:, None], 0.0)
@@ -188,7 +195,7 @@ def profile(
         ),
     )
     n_partners = (
-        pd.DataFrame({"region": region, "partner": recs["partner_country"].to_numpy()})
+        pd.DataFrame({"region": region, "partner": partner})
         .drop_duplicates()
         .groupby("region")
         .size()

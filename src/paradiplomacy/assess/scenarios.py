@@ -287,8 +287,8 @@ def _records_behind(
     n: int,
 ) -> np.ndarray:
     """The ``n`` records with the largest weighted contribution, per region, ``;``-joined."""
-    rec = table.contributions
-    mask = (rec["partner_country"] == scenario.partner).to_numpy()
+    rec = table.contributions(partner=scenario.partner)
+    mask = np.ones(len(rec), dtype=bool)
     if scenario.closed_instruments:
         mask = mask & ~rec["instrument"].isin(scenario.closed_instruments).to_numpy()
     sub = rec.loc[mask, ["uid", "region", "channel", "weight"]]
@@ -300,7 +300,9 @@ def _records_behind(
     w = framework_config.channel_weights(table.channels)
     eff = sub["weight"].to_numpy() * a[ki] * w[used[ri], ki]
     sub = sub.assign(eff=eff, ri=ri)
-    sub = sub[(sub["eff"] > 0).to_numpy()].sort_values(["ri", "eff"], ascending=[True, False])
+    sub = sub[(sub["eff"] > 0).to_numpy()].sort_values(
+        ["ri", "eff", "uid"], ascending=[True, False, True]
+    )
     top = sub.groupby("ri", sort=False).head(n).groupby("ri")["uid"].agg(";".join)
     out[top.index.to_numpy()] = top.to_numpy()
     return out

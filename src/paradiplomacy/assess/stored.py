@@ -17,7 +17,8 @@ The payload is a ZIP archive (stored, not compressed: it is read far more often 
 of a ``manifest.json``, Parquet tables and ``.npy`` arrays, one member per table or array, read
 with ``allow_pickle=False``: nothing in it is executable. It holds every computed table of the
 :class:`~paradiplomacy.assess.assessment.Assessment` (indicators, iData/iMeta, coverage,
-profile, classes, the uncertainty runs, channel arrays, resilience). The composite-indicator
+profile, classes, the uncertainty runs, channel arrays, resilience), none of them per record.
+The composite-indicator
 coins are rebuilt from the stored iData when a question needs them (deterministic, a few
 milliseconds); the activity records are read from the ledger only when a question needs them
 (explanations, provenance, replay): a scenario needs neither.
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -43,12 +45,14 @@ import numpy as np
 import pandas as pd
 
 from ..ledger import stored as rows
+from ..ledger.aggregates import channel_records
 from .assessment import Assessment, config_paths, load_configs
 
 __all__ = ["FORMAT", "StoreStatus", "assessment_key", "dump", "load", "load_or_build"]
 
-FORMAT = 1
-"""Version of the payload's layout; a change makes every stored assessment stale."""
+FORMAT = 2
+"""Version of the payload's layout; a change makes every stored assessment stale. 2: the
+channel contributions (one row per record) are no longer stored; they are read by key."""
 
 
 # ---------------------------------------------------------------------------- keys
@@ -206,6 +210,8 @@ def dump(assessment: Assessment) -> bytes:
     channels: dict[str, Any] = {}
     for field in dataclasses.fields(a.channels):
         value = getattr(a.channels, field.name)
+        if field.name in ("records_of", "cache"):  # the ledger's reader, set again when loaded
+            continue
         if isinstance(value, np.ndarray):
             w.array(f"channels/{field.name}", value)
             channels[field.name] = {"kind": "array"}
@@ -327,7 +333,7 @@ def load(
         else:
             value = meta["value"]
             fields[name] = tuple(value) if isinstance(value, list) else value
-    table = ChannelTable(**fields)
+    table = ChannelTable(**fields, records_of=functools.partial(channel_records, store))
     frames = {name: r.frame(name) for name in _FRAMES}
     idata = frames["idata"]
     configs = {"built_indices": built, **loaded}

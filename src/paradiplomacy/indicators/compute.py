@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from paradiplomacy.ledger.summary import data_origin as _origin_of_sources
 from paradiplomacy.ledger.taxonomy import Taxonomy
 
 from .definitions import (
@@ -167,21 +166,41 @@ def _denominators(stats: _Stats, regions: pd.DataFrame, year: int) -> pd.DataFra
 
 def data_origin(records: pd.DataFrame | None, statistics: pd.DataFrame | None = None) -> str:
     """``synthetic``, ``real``, ``mixed (synthetic and real)`` or ``none`` (no data), judged from
-    the sources of the records and statistics (``synthetic:<version>`` marks invented data)."""
+    the sources of the records (or a record cube's ``synthetic`` counts) and statistics
+    (``synthetic:<version>`` marks invented data)."""
+    total = synthetic = 0
+    if records is not None and len(records) and is_cube(records):
+        total += int(records["n"].sum())
+        synthetic += int(records["synthetic"].sum())
+        records = None
     sources = [
         frame[["source"]]
         for frame in (records, statistics)
         if frame is not None and len(frame) and "source" in frame.columns
     ]
-    if not sources:
+    if sources:
+        flags = pd.concat(sources, ignore_index=True)["source"].astype(str)
+        marked = flags.str.startswith("synthetic:")
+        total += len(flags)
+        synthetic += int(marked.sum())
+    if total == 0:
         return "none"
-    return _origin_of_sources(pd.concat(sources, ignore_index=True))
+    if synthetic == total:
+        return "synthetic"
+    return "mixed (synthetic and real)" if synthetic else "real"
 
 
 # ---------------------------------------------------------------------------- the ledger, encoded
+def is_cube(frame: pd.DataFrame) -> bool:
+    """True when ``frame`` is a record cube (:mod:`paradiplomacy.ledger.aggregates`): records
+    aggregated by region, partner, instrument, status and year, not records one by one."""
+    return "n" in frame.columns and "conf_max" in frame.columns
+
+
 @dataclass(frozen=True)
 class _Encoded:
-    """The records as integer and float arrays (built once per call)."""
+    """Records, or the record cube's rows (groups of records), as integer and float arrays
+    (built once per call). For records, each row is a group of one."""
 
     n_regions: int
     pos: np.ndarray  # region position in the scoped registry, -1 outside it
@@ -194,25 +213,41 @@ class _Encoded:
     partner_codes: np.ndarray
     macro: np.ndarray  # codes into ``macro_codes``, -1 unknown
     macro_codes: np.ndarray
-    confidence: np.ndarray
-    magnitude: np.ndarray
+    n: np.ndarray  # records in the row
+    conf: np.ndarray  # sum of confidence
+    mag: np.ndarray  # sum of magnitude
+    conf_mag: np.ndarray  # sum of confidence x magnitude
+    conf_max: np.ndarray  # largest confidence
 
     @classmethod
-    def of(cls, records: pd.DataFrame, index: pd.Index, partners: pd.DataFrame) -> _Encoded:
-        pos = pd.Index(index).get_indexer(records["region"].astype(str))
-        instrument, instruments = pd.factorize(records["instrument"].astype(str))
-        status, statuses = pd.factorize(records["status"].fillna("active").astype(str))
-        partner, partner_codes = pd.factorize(records["partner_country"].astype(str))
+    def of(cls, frame: pd.DataFrame, index: pd.Index, partners: pd.DataFrame) -> _Encoded:
+        """Encode records (``Store.records()`` columns) or a record cube."""
+        pos = pd.Index(index).get_indexer(frame["region"].astype(str))
+        instrument, instruments = pd.factorize(frame["instrument"].astype(str))
+        status, statuses = pd.factorize(frame["status"].fillna("active").astype(str))
+        partner, partner_codes = pd.factorize(frame["partner_country"].astype(str))
         macro_by_partner = _macro_table(partners)
         macro_names = macro_by_partner.reindex(np.asarray(partner_codes)).to_numpy()
         macro_of_code, macro_codes = pd.factorize(pd.Series(macro_names, dtype=object))
         macro = macro_of_code[partner] if len(partner) else np.zeros(0, dtype=np.intp)
-        confidence = pd.to_numeric(records["confidence"], errors="coerce").to_numpy(float)
-        magnitude = pd.to_numeric(records["magnitude"], errors="coerce").to_numpy(float)
+        if is_cube(frame):
+            n = frame["n"].to_numpy(dtype=float)
+            conf = frame["conf"].to_numpy(dtype=float)
+            mag = frame["mag"].to_numpy(dtype=float)
+            conf_mag = frame["conf_mag"].to_numpy(dtype=float)
+            conf_max = frame["conf_max"].to_numpy(dtype=float)
+        else:
+            confidence = pd.to_numeric(frame["confidence"], errors="coerce").to_numpy(float)
+            magnitude = pd.to_numeric(frame["magnitude"], errors="coerce").to_numpy(float)
+            conf = np.where(np.isnan(confidence), 1.0, confidence)
+            mag = np.where(np.isnan(magnitude), 1.0, magnitude)
+            n = np.ones(len(frame))
+            conf_mag = conf * mag
+            conf_max = conf
         return cls(
             n_regions=len(index),
             pos=np.asarray(pos),
-            year=pd.to_numeric(records["year"], errors="coerce").fillna(-1).to_numpy(np.int64),
+            year=pd.to_numeric(frame["year"], errors="coerce").fillna(-1).to_numpy(np.int64),
             instrument=np.asarray(instrument),
             instruments=np.asarray(instruments, dtype=object),
             status=np.asarray(status),
@@ -221,12 +256,15 @@ class _Encoded:
             partner_codes=np.asarray(partner_codes, dtype=object),
             macro=np.asarray(macro),
             macro_codes=np.asarray(macro_codes, dtype=object),
-            confidence=np.where(np.isnan(confidence), 1.0, confidence),
-            magnitude=np.where(np.isnan(magnitude), 1.0, magnitude),
+            n=n,
+            conf=conf,
+            mag=mag,
+            conf_mag=conf_mag,
+            conf_max=conf_max,
         )
 
     def mask(self, ind: LedgerIndicator, taxonomy: Taxonomy, year: int) -> np.ndarray:
-        """Records selected by ``ind`` for indicator year ``year``."""
+        """Rows selected by ``ind`` for indicator year ``year``."""
         keep = (self.pos >= 0) & (self.year <= year)
         first = ind.first_year(year)
         if first is not None:
@@ -243,23 +281,34 @@ class _Encoded:
             keep &= ok[self.macro]  # -1 (unknown) reads the appended False
         return keep
 
+    def decay(self, ind: LedgerIndicator, year: int) -> np.ndarray:
+        """``0.5 ** ((Y - year_j) / half_life)`` per row (1 without a half-life)."""
+        if ind.half_life is None:
+            return np.ones(len(self.year))
+        return np.power(0.5, (year - self.year) / ind.half_life)
+
     def weights(self, ind: LedgerIndicator, year: int) -> np.ndarray:
-        """``w_j = c_j^[confidence_weighted] * 0.5 ** ((Y - year_j) / half_life)``."""
-        w = self.confidence.copy() if ind.confidence_weighted else np.ones(len(self.year))
-        if ind.half_life is not None:
-            w = w * np.power(0.5, (year - self.year) / ind.half_life)
-        return w
+        """Per row, the sum of ``w_j = c_j^[confidence_weighted] * 0.5 ** ((Y - year_j) /
+        half_life)`` over its records (for records: each record's ``w_j``)."""
+        base = self.conf if ind.confidence_weighted else self.n
+        if ind.half_life is None:
+            return base.copy()
+        return base * self.decay(ind, year)
 
     def measure(self, ind: LedgerIndicator, taxonomy: Taxonomy, year: int) -> np.ndarray:
         """The indicator's raw value per region (before any ``per``)."""
         m = self.mask(ind, taxonomy, year)
-        w = self.weights(ind, year)[m]
         pos = self.pos[m]
         n = self.n_regions
         if ind.measure == "count":
-            return np.bincount(pos, weights=w, minlength=n).astype(float)
+            return np.bincount(pos, weights=self.weights(ind, year)[m], minlength=n).astype(float)
         if ind.measure == "sum_magnitude":
-            return np.bincount(pos, weights=w * self.magnitude[m], minlength=n).astype(float)
+            base = self.conf_mag if ind.confidence_weighted else self.mag
+            w = base[m] if ind.half_life is None else base[m] * self.decay(ind, year)[m]
+            return np.bincount(pos, weights=w, minlength=n).astype(float)
+        # the heaviest record of each (region, partner or macro-region) counts
+        heaviest = self.conf_max if ind.confidence_weighted else np.ones(len(self.n))
+        w = heaviest[m] if ind.half_life is None else heaviest[m] * self.decay(ind, year)[m]
         if ind.measure == "distinct_partners":
             other = self.partner[m]
             width = max(len(self.partner_codes), 1)
@@ -543,7 +592,7 @@ def evidence(
     out = records[keep].copy()
     out["weight"] = encoded.weights(indicator, year)[keep]
     if indicator.measure == "sum_magnitude":
-        out["contribution"] = out["weight"] * encoded.magnitude[keep]
+        out["contribution"] = out["weight"] * encoded.mag[keep]
     return out.sort_values(["region", "weight"], ascending=[True, False], kind="stable")
 
 

@@ -131,7 +131,9 @@ class ActivityRecord(Base):
     __table_args__ = (
         Index("ix_activity_records_uid", "uid", unique=True),
         _superseded_once("activity_records"),
-        Index("ix_activity_records_region_partner", "region", "partner_country"),
+        Index(
+            "ix_activity_records_cube", "region", "partner_country", "instrument", "status", "year"
+        ),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -236,10 +236,13 @@ class Store:
         scope: str | None = "all",
         current: bool = True,
         limit: int | None = None,
+        regions: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Activity records as a DataFrame, filtered; only current (not superseded) by default.
 
-        ``region`` and ``partner`` accept any name or code the registries resolve. A record with
+        ``region`` and ``partner`` accept any name or code the registries resolve; ``regions``
+        (codes) keeps those regions only (with ``partner``, the database then finds the
+        partner's records through the index on region and partner). A record with
         a date is in ``[since, until]`` when its date is; a record with only a year when its year
         is within the years of the window.
         """
@@ -288,6 +291,8 @@ class Store:
             query = query.where(or_(r.date <= until, (r.date.is_(None)) & (r.year <= until.year)))
         if scope != "all":
             query = query.where(r.region.in_([x.code for x in self.regions.regions(scope)]))
+        if regions is not None:
+            query = query.where(r.region.in_(list(regions)))
         if current:
             superseded = select(r.supersedes_id).where(r.supersedes_id.is_not(None))
             query = query.where(r.id.not_in(superseded))
@@ -372,12 +377,17 @@ class Store:
             return bool(conn.scalar(select(func.count()).where(ImportBatch.synthetic.is_(True))))
 
 
+def store_cache_kib() -> int:
+    """The SQLite page cache of a store's connections, in KiB (128 MiB, for bulk imports)."""
+    return 131_072
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA cache_size=-131072")  # 128 MiB of page cache for bulk imports
+    cursor.execute(f"PRAGMA cache_size=-{store_cache_kib()}")  # page cache for bulk imports
     cursor.execute("PRAGMA temp_store=MEMORY")  # sort in memory when indexes are rebuilt
     cursor.execute("PRAGMA threads=2")  # and with a helper thread
     cursor.close()
