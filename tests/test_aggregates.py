@@ -66,7 +66,7 @@ record = st.fixed_dictionaries(
                     dt.date(2024, 2, 24),
                 ]
             ),
-        ),  # fmt: skip
+        ),
         "year": st.integers(2010, 2023),
         "confidence": st.sampled_from([0.1, 0.3, 0.55, 0.8, 1.0]),
         "magnitude": st.sampled_from([0.0, 1.0, 2.5, 100.0]),
