@@ -47,6 +47,8 @@ from ..ledger.aggregates import (
     frame_channel_records,
     latest_year,
     record_cube,
+    source_cube,
+    source_cube_of_records,
 )
 from ..ledger.taxonomy import Taxonomy
 from ..registry import RegionRegistry
@@ -163,9 +165,16 @@ class Assessment:
     paths: dict[str, Path]
     coverage: LedgerCoverage
     timings: dict[str, float] = field(default_factory=dict)
-    records_source: Callable[..., pd.DataFrame] | None = field(default=None, repr=False)
-    """Reads records by key when :attr:`records` is None (``Store.records``: an assessment
-    built from or stored in a ledger); only questions about records call it."""
+    ledger: Any = field(default=None, repr=False)
+    """The :class:`~paradiplomacy.ledger.store.Store` the assessment was built from or stored
+    in (None for one built from records in memory): questions about records read it by key."""
+    _sources: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def records_source(self) -> Callable[..., pd.DataFrame] | None:
+        """Reads records by key when :attr:`records` is None (``Store.records`` of
+        :attr:`ledger`)."""
+        return None if self.ledger is None else self.ledger.records
 
     # --- building ---------------------------------------------------------------------------
 
@@ -399,7 +408,7 @@ class Assessment:
             paths=paths,
             coverage=evidence,
             timings=timings,
-            records_source=None if ledger is None else ledger.records,
+            ledger=ledger,
         )
 
     # --- results -----------------------------------------------------------------------------
@@ -706,10 +715,14 @@ class Assessment:
         return versions()
 
     def provenance(self) -> dict[str, Any]:
-        """Sources and counts of the records and statistics behind the numbers."""
-        records = self.ledger_records()
-        year_window = records[records["year"] <= self.year]
-        by_source = year_window.groupby("source").size().sort_values(ascending=False)
+        """Sources and counts of the records and statistics behind the numbers (record counts
+        computed by the ledger's database: :meth:`sources`)."""
+        cube = self.sources()
+        window = cube[(cube["year"] <= self.year).to_numpy()]
+        by_source = window.groupby("source")["n"].sum()
+        by_source = by_source.reset_index().sort_values(
+            ["n", "source"], ascending=[False, True], kind="mergesort"
+        )
         stats = self.statistics
         stats_by_source = (
             stats.groupby("source").size().sort_values(ascending=False)
@@ -718,17 +731,30 @@ class Assessment:
         )
         return {
             "data": self.origin,
-            "records": len(records),
-            "records_up_to_year": len(year_window),
-            "record_sources": {str(k): int(v) for k, v in by_source.head(50).items()},
+            "records": int(cube["n"].sum()),
+            "records_up_to_year": int(window["n"].sum()),
+            "record_sources": {
+                str(k): int(v) for k, v in by_source.head(50).itertuples(index=False)
+            },
             "statistics": len(stats),
             "statistic_sources": {str(k): int(v) for k, v in stats_by_source.head(50).items()},
         }
 
+    def sources(self) -> pd.DataFrame:
+        """The current records grouped by region, partner, instrument, status, year and source
+        (:func:`paradiplomacy.ledger.aggregates.source_cube`), computed by the ledger's
+        database, or from the records in memory; kept once computed."""
+        if self._sources is None:
+            if self.records is None and self.ledger is not None:
+                self._sources = source_cube(self.ledger)
+            else:
+                self._sources = source_cube_of_records(self.ledger_records())
+        return self._sources
+
     def indicator_provenance(self) -> pd.DataFrame:
         """Per region and indicator: the records and sources behind the value."""
         return provenance(
-            self.ledger_records(),
+            self.sources(),
             self.statistics,
             self.regions.reset_index(drop=True),
             self.partners,

@@ -20,8 +20,8 @@ with ``allow_pickle=False``: nothing in it is executable. It holds every compute
 profile, classes, the uncertainty runs, channel arrays, resilience), none of them per record.
 The composite-indicator
 coins are rebuilt from the stored iData when a question needs them (deterministic, a few
-milliseconds); the activity records are read from the ledger only when a question needs them
-(explanations, provenance, replay): a scenario needs neither.
+milliseconds); the activity records are read from the ledger, by key, only when a question
+needs them (explanations, provenance, replay, the records behind a scenario's capacity).
 
 :func:`load_or_build` is what the commands call: it reads the stored assessment when its key
 matches and its digest checks, and otherwise builds, stores and says why (no stored assessment
@@ -355,7 +355,7 @@ def load(
         timings=dict(m["timings"]),
         **frames,
     )
-    assessment.records_source = store.records
+    assessment.ledger = store
     return assessment
 
 

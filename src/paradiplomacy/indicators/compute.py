@@ -597,7 +597,7 @@ def evidence(
 
 
 def provenance(
-    records: pd.DataFrame,
+    records: pd.DataFrame,  # or their source cube (paradiplomacy.ledger.aggregates)
     statistics: pd.DataFrame | None,
     regions: pd.DataFrame,
     partners: pd.DataFrame,
@@ -619,6 +619,7 @@ def provenance(
     statistics = _empty_statistics() if statistics is None else statistics
     encoded = _Encoded.of(records, index, partners)
     sources = records["source"].astype(str).to_numpy()
+    counts = encoded.n
     stats = _Stats.of(statistics, index)
     dens = _denominators(stats, regions, year)
     parts: list[pd.DataFrame] = []
@@ -643,7 +644,7 @@ def provenance(
             last = np.full(n, -np.inf)
             np.minimum.at(first, pos, years)
             np.maximum.at(last, pos, years)
-            frame["records"] = np.bincount(pos, minlength=n)
+            frame["records"] = np.bincount(pos, weights=counts[m], minlength=n).astype(int)
             frame["weight"] = np.bincount(pos, weights=encoded.weights(ind, year)[m], minlength=n)
             frame["first_year"] = np.where(np.isfinite(first), first, np.nan)
             frame["last_year"] = np.where(np.isfinite(last), last, np.nan)

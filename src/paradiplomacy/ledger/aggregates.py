@@ -61,6 +61,8 @@ __all__ = [
     "latest_year",
     "record_cube",
     "record_weights",
+    "source_cube",
+    "source_cube_of_records",
 ]
 
 DAYS_PER_YEAR: float = 365.25
@@ -469,6 +471,60 @@ def cube_from_records(records: pd.DataFrame, spec: CubeSpec) -> pd.DataFrame:
     sums["conf_max"] = "max"
     out = frame.groupby(list(CUBE_KEYS), sort=True, as_index=False).agg(sums)
     return _typed(out)
+
+
+# ---------------------------------------------------------------------------- by source
+SOURCE_KEYS: tuple[str, ...] = (*CUBE_KEYS, "source")
+SOURCE_VALUES: tuple[str, ...] = ("n", "conf", "mag", "conf_mag", "conf_max")
+
+
+def source_cube(store: Any, *, chunk_rows: int = 50_000) -> pd.DataFrame:
+    """The current records grouped by the cube's keys and their ``source``, with ``n``,
+    ``conf``, ``mag``, ``conf_mag`` and ``conf_max`` (module docstring): the provenance of
+    every indicator value and the counts by source, computed by the database. Its size grows
+    with the distinct sources (one per record where every record cites its own page)."""
+    store.ensure()
+    keys = ", ".join(f"r.{k}" for k in SOURCE_KEYS)
+    sql = (
+        f"SELECT {keys}, COUNT(*) AS n, SUM(COALESCE(r.confidence, 1.0)) AS conf, "
+        f"SUM(COALESCE(r.magnitude, 1.0)) AS mag, "
+        f"SUM(COALESCE(r.confidence, 1.0) * COALESCE(r.magnitude, 1.0)) AS conf_mag, "
+        f"MAX(COALESCE(r.confidence, 1.0)) AS conf_max "
+        f"FROM activity_records r WHERE r.{_CURRENT} GROUP BY {keys}"
+    )
+    columns = [*SOURCE_KEYS, *SOURCE_VALUES]
+    parts = [
+        pd.DataFrame.from_records(rows, columns=columns)
+        for rows in _fetch(store.engine, _statement(sql, {}), chunk_rows)
+    ]
+    if not parts:
+        return source_cube_of_records(pd.DataFrame(columns=[*CUBE_KEYS, "source"]))
+    return _source_typed(pd.concat(parts, ignore_index=True))
+
+
+def source_cube_of_records(records: pd.DataFrame) -> pd.DataFrame:
+    """:func:`source_cube` of a records frame in memory."""
+    conf = pd.to_numeric(records["confidence"], errors="coerce") if len(records) else None
+    mag = pd.to_numeric(records["magnitude"], errors="coerce") if len(records) else None
+    frame = pd.DataFrame({k: records[k].astype(str) for k in SOURCE_KEYS if k != "year"})
+    frame["year"] = pd.to_numeric(records["year"], errors="coerce").fillna(-1).astype("int64")
+    frame["n"] = 1
+    frame["conf"] = conf.fillna(1.0) if conf is not None else pd.Series(dtype=float)
+    frame["mag"] = mag.fillna(1.0) if mag is not None else pd.Series(dtype=float)
+    frame["conf_mag"] = frame["conf"] * frame["mag"]
+    frame["conf_max"] = frame["conf"]
+    sums = {name: "sum" for name in SOURCE_VALUES}
+    sums["conf_max"] = "max"
+    out = frame.groupby(list(SOURCE_KEYS), sort=True, as_index=False).agg(sums)
+    return _source_typed(out)
+
+
+def _source_typed(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["year"] = frame["year"].astype("int64")
+    frame["n"] = frame["n"].astype("int64")
+    for name in SOURCE_VALUES[1:]:
+        frame[name] = frame[name].astype(float)
+    return frame
 
 
 # ---------------------------------------------------------------------------- by key
