@@ -114,6 +114,14 @@ def test_the_database_cube_equals_the_cube_of_the_records(
             want = frame_channel_records(records, SPEC, partner=partner, regions=REGIONS)
             assert list(got["uid"]) == list(want["uid"])
             np.testing.assert_allclose(got["weight"], want["weight"], rtol=1e-12)
+            top = channel_records(store, SPEC, partner=partner, regions=REGIONS, top=2)
+            assert list(top["uid"]) == list(
+                frame_channel_records(records, SPEC, partner=partner, top=2)["uid"]
+            )
+            # the two heaviest of each region, partner, instrument and status, ties by uid
+            ranked = want.sort_values(["weight", "uid"], ascending=[False, True])
+            heaviest = ranked.groupby(["region", "instrument", "status"]).head(2)
+            assert set(top["uid"]) == set(heaviest["uid"])
     path.unlink()
 
 

@@ -400,13 +400,17 @@ class ChannelTable:
             drop=True
         )
 
-    def contributions(self, region: str | None = None, partner: str | None = None) -> pd.DataFrame:
+    def contributions(
+        self, region: str | None = None, partner: str | None = None, top: int | None = None
+    ) -> pd.DataFrame:
         """The records with a positive contribution to the evidence of ``region`` and/or
         ``partner``, read by key from the ledger (and kept for the next question): uid,
         region, partner_country, instrument, channel, date, year, status, source, confidence,
         weight (event-equivalents: status weight x the record weight of the module
-        docstring)."""
-        key = (region, partner)
+        docstring). ``top``: only the ``top`` heaviest per region, partner, instrument and
+        status (:data:`paradiplomacy.ledger.aggregates.TOP_PARTITION`), which hold the
+        ``top`` heaviest behind any channel value or scenario."""
+        key = (region, partner, top)
         if key in self.cache:
             return self.cache[key]
         columns = ["uid", "region", "partner_country", "instrument", "channel", "date", "year",
@@ -414,7 +418,9 @@ class ChannelTable:
         if self.records_of is None:
             raise ValueError("this channel table has no ledger to read its records from")
         spec = cube_spec(self.as_of, self.config, self.instruments, self._log_instruments())
-        records = self.records_of(spec, region=region, partner=partner, regions=list(self.regions))
+        records = self.records_of(
+            spec, region=region, partner=partner, regions=list(self.regions), top=top
+        )
         status_w = records["status"].map(self.config.status_weights).fillna(0.0)
         w = status_w.to_numpy(dtype=float) * records["weight"].to_numpy(dtype=float)
         ok = (
@@ -452,7 +458,7 @@ class ChannelTable:
         """The ``n`` records contributing most to (region, partner, channel) (each None = any),
         with uid, instrument, date, year, status, source, confidence and weight; ties by
         uid."""
-        rec = self.contributions(region=region, partner=partner)
+        rec = self.contributions(region=region, partner=partner, top=n)
         mask = np.ones(len(rec), dtype=bool)
         if channel is not None:
             mask &= (rec["channel"] == channel).to_numpy()

@@ -287,7 +287,7 @@ def _records_behind(
     n: int,
 ) -> np.ndarray:
     """The ``n`` records with the largest weighted contribution, per region, ``;``-joined."""
-    rec = table.contributions(partner=scenario.partner)
+    rec = table.contributions(partner=scenario.partner, top=n)
     mask = np.ones(len(rec), dtype=bool)
     if scenario.closed_instruments:
         mask = mask & ~rec["instrument"].isin(scenario.closed_instruments).to_numpy()

@@ -534,6 +534,12 @@ RECORD_COLUMNS: tuple[str, ...] = ("uid", "region", "partner_country", "partner_
 """The record columns :func:`channel_records` returns, with ``weight``."""
 
 
+TOP_PARTITION: tuple[str, ...] = ("region", "partner_country", "instrument", "status")
+"""``top`` records are kept per these columns: within one, a record's contribution to any
+channel value or scenario is its weight times the same factor, so the heaviest ``top`` of every
+partition hold the heaviest ``top`` of any value."""
+
+
 def channel_records(
     store: Any,
     spec: CubeSpec,
@@ -541,19 +547,30 @@ def channel_records(
     region: str | None = None,
     partner: str | None = None,
     regions: Sequence[str] | None = None,
+    top: int | None = None,
 ) -> pd.DataFrame:
     """The current records of ``region`` and/or ``partner`` with a positive channel weight
     (``weight``: before the status weight; module docstring), computed by the database, in
     ledger order. ``regions`` limits them to these regions (and lets SQLite find a partner's
-    records through the cube index). Read by key: only the records asked for are read."""
-
+    records through the cube index); ``top``: only the ``top`` heaviest of each
+    :data:`TOP_PARTITION` (ties by uid). Read by key: only the records asked for are read."""
     store.ensure()
     engine = store.engine
     _, params, parts = _cube_sql(spec, engine.dialect.name, regions, region, partner)
-    columns = ", ".join(f"r.{c}" for c in RECORD_COLUMNS)
+    columns = ", ".join(f"r.{c}" for c in (*RECORD_COLUMNS, "batch_id", "source_row"))
     sql = (
         f"SELECT {columns}, {parts['weight']} AS weight FROM {parts['from']} "
-        f"WHERE {parts['where']} AND {parts['weight']} > 0.0 ORDER BY r.batch_id, r.source_row"
+        f"WHERE {parts['where']} AND {parts['weight']} > 0.0"
+    )
+    if top is not None:
+        params["top"] = int(top)
+        partition = ", ".join(TOP_PARTITION)
+        sql = (
+            f"SELECT * FROM (SELECT w.*, ROW_NUMBER() OVER (PARTITION BY {partition} "
+            f"ORDER BY weight DESC, uid) AS rn FROM ({sql}) w) ranked WHERE rn <= :top"
+        )
+    sql = f"SELECT {', '.join((*RECORD_COLUMNS, 'weight'))} FROM ({sql}) chosen " + (
+        "ORDER BY batch_id, source_row"
     )
     rows = [row for chunk in _fetch(engine, _statement(sql, params), 50_000)
             for row in chunk]  # fmt: skip
@@ -572,6 +589,7 @@ def frame_channel_records(
     region: str | None = None,
     partner: str | None = None,
     regions: Sequence[str] | None = None,
+    top: int | None = None,
 ) -> pd.DataFrame:
     """:func:`channel_records` of a records frame in memory."""
     keep = np.ones(len(records), dtype=bool)
@@ -585,4 +603,9 @@ def frame_channel_records(
     selected = records[keep]
     out = selected.assign(weight=record_weights(selected, spec)["weight"].to_numpy())
     columns = [c for c in RECORD_COLUMNS if c in out.columns]
-    return out.loc[out["weight"].to_numpy() > 0, [*columns, "weight"]]
+    out = out.loc[out["weight"].to_numpy() > 0, [*columns, "weight"]]
+    if top is not None:
+        ranked = out.sort_values(["weight", "uid"], ascending=[False, True], kind="mergesort")
+        chosen = ranked.groupby(list(TOP_PARTITION), sort=False).head(top).index
+        out = out[out.index.isin(chosen)]
+    return out
