@@ -31,6 +31,7 @@ from sqlalchemy import (
     Column,
     Connection,
     Dialect,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -754,6 +755,8 @@ def _driver_values(cells: pd.Series, kind: TypeEngine, dialect: Dialect) -> np.n
         if missing.any():
             values[missing] = None
     process = kind._cached_bind_processor(dialect)
+    if values.dtype.kind == "f" and isinstance(kind, Float) and not kind.asdecimal:
+        process = None  # its processor is float(): tolist() gives Python floats already
     if process is not None:
         codes, uniques = pd.factorize(pd.Series(values, dtype=object))
         values = np.array([process(u) for u in uniques] + [None], dtype=object)[codes]

@@ -124,8 +124,9 @@ def canonical(values: pd.Series | np.ndarray) -> np.ndarray:
     if is_all_text(array):
         return array.astype(object, copy=False)
     if array.dtype.kind in "iuf":
-        codes, uniques = pd.factorize(array)
-        uniques = uniques.tolist()
+        codes, uniques = pd.factorize(array)  # NaN gets code -1: the "" appended below
+        convert = repr if array.dtype.kind == "f" else str  # what _canon gives each
+        return np.array([*map(convert, uniques.tolist()), ""], dtype=object)[codes]
     else:
         missing = pd.isna(array)
         present = np.flatnonzero(~missing)
@@ -648,8 +649,8 @@ class _Checker:
         if required:
             self.flag(column, col.rows(empty), f"a {column}")
         limit = MAX_TEXT.get(column, 1000)
-        lengths = self.frame[column].astype(str).str.strip().str.len().to_numpy()
-        self.flag(column, lengths > limit, f"at most {limit:,} characters")
+        lengths = np.fromiter(map(len, col.uniques), dtype=np.int64, count=len(col.uniques))
+        self.flag(column, col.rows(lengths > limit), f"at most {limit:,} characters")
         values = np.where(empty, default, col.uniques).astype(object)
         return values[col.codes]
 
