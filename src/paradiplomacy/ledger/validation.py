@@ -23,7 +23,7 @@ from paradiplomacy.ledger.parsing import (
     is_placeholder,
     is_year_header,
     looks_like_date,
-    parse_dates,
+    parse_date,
     parse_numbers,
     parse_years,
 )
@@ -248,8 +248,9 @@ class Validator:
         date_years = np.zeros(n, dtype=np.int64)
         empty = np.ones(n, dtype=bool)
         if "date" in check.frame:
-            col = check.col("date")
-            parsed, ok = parse_dates(pd.Series(col.uniques, dtype=object))
+            col = check.col("date")  # its distinct cells, stripped: each parsed once
+            parsed = np.array([*map(parse_date, col.uniques), None], dtype=object)[:-1]
+            ok = np.fromiter((d is not None for d in parsed), dtype=bool, count=len(parsed))
             present = col.uniques != ""
             in_range = np.array([d is not None and lo <= d.year <= hi for d in parsed])
             shaped = np.array([looks_like_date(u) for u in col.uniques], dtype=bool)
