@@ -10,14 +10,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
 
+import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from paradiplomacy.assess.assessment import Assessment
 from paradiplomacy.ledger.store import Store
 from paradiplomacy.report import figures
-from paradiplomacy.report.html import render_report, write_report
+from paradiplomacy.report.html import figure_html, plotly_template, render_report, write_report
 from paradiplomacy.synthetic import fill
+from tests.report import figure_sample
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GEOJSON = FIXTURES / "regions.geojson"
@@ -150,7 +153,8 @@ def test_choropleth_matches_by_iso_and_lists_the_unmatched(assessment, report_en
     assert match.unmatched_features == [{"index": 2, "iso": "XX-ZZ", "name": "Nowhere Oblast"}]
     assert len(match.regions_without_feature) == len(regions) - 2
     assert "RU-TA" not in match.regions_without_feature
-    fig, again = figures.choropleth(regions, geojson, lang="en")
+    spec, again = figures.choropleth(regions, geojson, lang="en")
+    fig = go.Figure(spec)
     assert again.matched == match.matched
     assert list(fig.data[0].locations) == ["RU-TA", "RU-MOW"]
     assert fig.layout.geo.visible is False  # no base map to fetch
@@ -212,8 +216,10 @@ def test_escaping_of_names():
          "iai": [50.0], "iai_rank": [1], "level": [1], "level_name": ["Leader"]}
     )  # fmt: skip
     grid = pd.DataFrame({"code": ["X-1"], "row": [0], "col": [0]})
-    html = figures.tile_map(regions, grid, "iai").to_html(include_plotlyjs=False)
-    assert "<script>alert(1)</script>" not in html
+    fig = figures.tile_map(regions, grid, "iai")
+    for html in (figure_html(fig, "x"), go.Figure(fig).to_html(include_plotlyjs=False)):
+        assert "<script>alert(1)</script>" not in html
+        assert "alert(1)" in html
 
 
 def test_figures_are_pure_functions_of_tables(assessment):
@@ -221,13 +227,61 @@ def test_figures_are_pure_functions_of_tables(assessment):
     grid = pd.DataFrame(
         {"code": regions["code"], "row": regions.index // 10, "col": regions.index % 10}
     )
-    fig = figures.tile_map(regions.iloc[1:], grid, "level", "ru")
-    assert fig.data[0].z.shape == (9, 10)
+    fig = go.Figure(figures.tile_map(regions.iloc[1:], grid, "level", "ru"))
+    assert np.shape(fig.data[0].z) == (9, 10)
     assert figures.missing_tiles(regions, grid.iloc[1:]) == [regions["code"].iloc[0]]
-    fig = figures.ranking(regions, "sppi")
+    fig = go.Figure(figures.ranking(regions, "sppi"))
     assert len(fig.data[0].y) == len(regions)
     ties = figures.strongest_ties(assessment.channels.bilateral_intensity(), 25)
     assert len(ties) == 25 and ties["intensity"].is_monotonic_decreasing
     a = figures.network(ties, {}, {}, seed=3)
     b = figures.network(ties, {}, {}, seed=3)
-    assert a.to_json() == b.to_json()
+    assert json.dumps(a) == json.dumps(b)
+    assert go.Figure(a).to_json() == go.Figure(b).to_json()
+
+
+def test_figures_unchanged(assessment, sparse_assessment):
+    """The figures' data and layout are those of the sample in ``fixtures/figures.json``
+    (written by ``tests/report/figure_sample.py`` when they were still built through
+    ``plotly.graph_objects``), and plotly reads the dicts as the same figures."""
+    expected = json.loads(figure_sample.FIXTURE.read_text(encoding="utf-8"))
+    got = figure_sample.sample(assessment, sparse_assessment("twinning"))
+    assert sorted(got) == sorted(expected)
+    for key in expected:
+        assert got[key] == expected[key], key
+    regions = assessment.regions_table()
+    fig = figures.ranking(regions, "iai", "ru")
+    assert figure_sample.canonical(go.Figure(fig)) == figure_sample.canonical(fig)
+
+
+def test_figure_html_writes_the_figure_and_the_template_once(assessment, report_en):
+    regions = assessment.regions_table()
+    fig = figures.ranking(regions, "iai", "en")
+    html = str(figure_html(fig, "fig-x"))
+    assert 'id="fig-x"' in html and f"height:{fig['layout']['height']}px" in html
+    data = json.loads(html.split('Plotly.newPlot("fig-x", ', 1)[1].split(", Object.assign(")[0])
+    assert figure_sample.canonical(data) == figure_sample.canonical(fig["data"])
+    assert "<b>" not in html and "\\u003cb\\u003e" in html  # escaped inside the script
+    import plotly.io as pio
+
+    assert plotly_template() == pio.templates[pio.templates.default].to_plotly_json()
+    assert report_en.count("window.PARADIPLOMACY_PLOTLY_TEMPLATE = ") == 1
+    assert report_en.count('"template":') == 0
+    assert report_en.count("Plotly.newPlot(") == report_en.count('class="plotly-graph-div"')
+
+
+def test_spring_layout_is_networkx(assessment):
+    import networkx as nx
+
+    ties = figures.strongest_ties(assessment.channels.bilateral_intensity(), 60)
+    graph = nx.Graph()
+    edges = []
+    for row in ties.itertuples(index=False):
+        edges.append((f"r:{row.region}", f"p:{row.partner}", float(row.intensity)))
+        graph.add_edge(*edges[-1][:2], weight=edges[-1][2])
+    for seed in (7, 3):
+        expected = nx.spring_layout(graph, seed=seed, weight="weight")
+        got = figures.spring_layout(list(graph.nodes), edges, seed=seed)
+        assert list(got) == list(expected)
+        for node, (x, y) in got.items():
+            assert (x, y) == pytest.approx(tuple(expected[node]), abs=1e-12)

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -105,20 +106,20 @@ def test_tile_map_draws_insufficient_evidence_hatched_in_the_legend(kind, sparse
     assert bool(short) is (kind != "region")
     names = [lv.label_en for lv in a.configs["classification"].levels]
     for colour in ("level", "iai"):
-        fig = figures.tile_map(regions, grid, colour, "en", names)
+        fig = go.Figure(figures.tile_map(regions, grid, colour, "en", names))
         hatch = [t for t in fig.data if t.name == "Insufficient evidence"]
         assert len(hatch) == 1 and hatch[0].showlegend
         assert hatch[0].fillpattern.shape == "/"
         corners = [x for x in hatch[0].x if x is not None]
         assert len(corners) == 5 * len(short)  # a closed square per region
-    level = figures.tile_map(regions, grid, "level", "en", names)
+    level = go.Figure(figures.tile_map(regions, grid, "level", "en", names))
     scale = [c for _, c in level.data[0].colorscale]
     low = figures.LEVEL_COLOURS[len(a.configs["classification"].levels) - 1]
     assert scale[-1] == figures.INSUFFICIENT_COLOUR != low
     assert {t.name for t in level.data if t.name} >= {"4. Low", "Insufficient evidence"}
     # without the names given, the levels are still all there (named from the table or
     # numbered), however few regions got one
-    again = figures.tile_map(regions, grid, "level", "en")
+    again = go.Figure(figures.tile_map(regions, grid, "level", "en"))
     entries = [t.name for t in again.data if t.name and t.name[0].isdigit()]
     assert len(entries) == len(names)
 

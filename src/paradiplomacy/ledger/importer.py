@@ -31,6 +31,7 @@ from sqlalchemy import (
     Column,
     Connection,
     Dialect,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -373,8 +374,9 @@ class _Loader:
             return
         self.report.rows_added += len(rows)
         if not self.synthetic:
-            source = rows["source"].astype(str)
-            self.synthetic = bool(source.str.startswith(SYNTHETIC_PREFIX).any())
+            self.synthetic = any(
+                str(source).startswith(SYNTHETIC_PREFIX) for source in rows["source"].tolist()
+            )
         self._write(rows.assign(batch_id=self.batch_id))
 
     def _new_rows(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -588,11 +590,11 @@ class _RecordLoader(_Loader):
 
         A record is superseded once: by no record of another batch, and by one row of the file.
         """
+        wanted = frame["supersedes"].dropna()
+        if not len(wanted):  # no copy of the chunk
+            return frame.drop(columns=["supersedes"]).assign(supersedes_id=None)
         fresh = frame.copy()
-        wanted = fresh["supersedes"].dropna()
         fresh["supersedes_id"] = None
-        if not len(wanted):
-            return fresh.drop(columns=["supersedes"])
         c = self.table.c
         ids: dict[str, int] = {}
         taken: dict[int, tuple[int, int]] = {}
@@ -754,6 +756,8 @@ def _driver_values(cells: pd.Series, kind: TypeEngine, dialect: Dialect) -> np.n
         if missing.any():
             values[missing] = None
     process = kind._cached_bind_processor(dialect)
+    if values.dtype.kind == "f" and isinstance(kind, Float) and not kind.asdecimal:
+        process = None  # its processor is float(): tolist() gives Python floats already
     if process is not None:
         codes, uniques = pd.factorize(pd.Series(values, dtype=object))
         values = np.array([process(u) for u in uniques] + [None], dtype=object)[codes]

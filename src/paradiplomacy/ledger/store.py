@@ -410,7 +410,8 @@ def check_references(conn: Connection, table: Table, rows: pd.DataFrame) -> None
     """
     for key in sorted(table.foreign_keys, key=lambda k: k.parent.name):
         column = key.parent.name
-        wanted = pd.unique(rows[column].dropna())
+        wanted = pd.unique(rows[column].to_numpy())  # then the few missing ones dropped
+        wanted = wanted[~pd.isna(wanted)] if len(wanted) else wanted
         for start in range(0, len(wanted), _LOOKUP):
             part = wanted[start : start + _LOOKUP].tolist()
             found = set(conn.scalars(select(key.column).where(key.column.in_(part))))

@@ -23,7 +23,7 @@ from paradiplomacy.ledger.parsing import (
     is_placeholder,
     is_year_header,
     looks_like_date,
-    parse_dates,
+    parse_date,
     parse_numbers,
     parse_years,
 )
@@ -124,8 +124,9 @@ def canonical(values: pd.Series | np.ndarray) -> np.ndarray:
     if is_all_text(array):
         return array.astype(object, copy=False)
     if array.dtype.kind in "iuf":
-        codes, uniques = pd.factorize(array)
-        uniques = uniques.tolist()
+        codes, uniques = pd.factorize(array)  # NaN gets code -1: the "" appended below
+        convert = repr if array.dtype.kind == "f" else str  # what _canon gives each
+        return np.array([*map(convert, uniques.tolist()), ""], dtype=object)[codes]
     else:
         missing = pd.isna(array)
         present = np.flatnonzero(~missing)
@@ -247,8 +248,9 @@ class Validator:
         date_years = np.zeros(n, dtype=np.int64)
         empty = np.ones(n, dtype=bool)
         if "date" in check.frame:
-            col = check.col("date")
-            parsed, ok = parse_dates(pd.Series(col.uniques, dtype=object))
+            col = check.col("date")  # its distinct cells, stripped: each parsed once
+            parsed = np.array([*map(parse_date, col.uniques), None], dtype=object)[:-1]
+            ok = np.fromiter((d is not None for d in parsed), dtype=bool, count=len(parsed))
             present = col.uniques != ""
             in_range = np.array([d is not None and lo <= d.year <= hi for d in parsed])
             shaped = np.array([looks_like_date(u) for u in col.uniques], dtype=bool)
@@ -648,8 +650,8 @@ class _Checker:
         if required:
             self.flag(column, col.rows(empty), f"a {column}")
         limit = MAX_TEXT.get(column, 1000)
-        lengths = self.frame[column].astype(str).str.strip().str.len().to_numpy()
-        self.flag(column, lengths > limit, f"at most {limit:,} characters")
+        lengths = np.fromiter(map(len, col.uniques), dtype=np.int64, count=len(col.uniques))
+        self.flag(column, col.rows(lengths > limit), f"at most {limit:,} characters")
         values = np.where(empty, default, col.uniques).astype(object)
         return values[col.codes]
 

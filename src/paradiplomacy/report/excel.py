@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
+
+if TYPE_CHECKING:  # openpyxl is imported by the export, not by the HTML report that uses the
+    from openpyxl.styles import Font  # table builders of this module
+
 
 CRISIS_LEVELS = (0, 1, 2, 3)
 """The crisis levels of MODEL.md section 7."""
@@ -393,6 +394,8 @@ def _row(sheet: Any, values: Iterable[Any], font: Font | None = None) -> list[An
         if not formula_like and font is None:
             cells.append(value)
             continue
+        from openpyxl.cell import WriteOnlyCell
+
         cell = WriteOnlyCell(sheet, value=value)
         if formula_like:
             cell.data_type = "s"  # text, never a formula
@@ -433,6 +436,10 @@ def export_assessment(assessment: Any, path: Path, partners: Sequence[str] = ())
             {"sheet": "columns", "column": column, "description": text, "unit": unit}
         )
     sheets["columns"] = pd.DataFrame(descriptions)
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
 
     book = Workbook(write_only=True)
     bold = Font(bold=True)

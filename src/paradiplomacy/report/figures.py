@@ -1,8 +1,13 @@
 """Plotly figures of the assessment: pure functions of its tables, labelled in one language.
 
 Every builder takes pandas objects (the assessment's tables, see :mod:`paradiplomacy.report`)
-and a ``lang`` (``"en"`` or ``"ru"``) and returns a :class:`plotly.graph_objects.Figure`. None of
-them fetches anything: the choropleth draws only the GeoJSON it is given, with no base map.
+and a ``lang`` (``"en"`` or ``"ru"``) and returns the figure as a plain dict, ``{"data": [...],
+"layout": {...}}``, of JSON values (lists, not arrays; None, not NaN), as plotly's own
+validation would leave it (named colour scales spelt out): ``plotly.graph_objects.Figure(fig)``
+makes a plotly figure of it, and :func:`paradiplomacy.report.html.figure_html` writes it into the
+page with one ``json.dumps`` (building through ``plotly.graph_objects`` validated every property
+and cost more than the rest of the report). None of them fetches anything: the choropleth draws
+only the GeoJSON it is given, with no base map.
 
 - :func:`tile_map`: one equal square tile per region at its (row, col) of the tile grid, coloured
   by the IAI (continuous) or by the level (categorical);
@@ -22,13 +27,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from . import label
+
+Figure = dict[str, Any]
+"""A plotly figure as plain JSON values: ``{"data": [trace, ...], "layout": {...}}``."""
 
 ISO_PROPERTIES = ("shapeISO", "iso_3166_2", "ISO3166-2", "iso_code")
 """GeoJSON feature properties that may hold a region's ISO 3166-2 code, tried in this order."""
@@ -48,21 +53,53 @@ INSUFFICIENT_PATTERN_ON_SCALE = {**INSUFFICIENT_PATTERN, "fgcolor": "#a6a6a6", "
 CRISIS_COLOURS = ("#2166ac", "#67a9cf", "#ef8a62", "#b2182b")
 """Colours of crisis levels 0-3."""
 
-CONTINUOUS = "Viridis"
+VIRIDIS = (
+    "#440154", "#482878", "#3e4989", "#31688e", "#26828e",
+    "#1f9e89", "#35b779", "#6ece58", "#b5de2b", "#fde725",
+)  # fmt: skip
+"""plotly.py's ``Viridis`` (``plotly.colors.sequential.Viridis``), which its validation spells
+out in every figure; plotly.js's own ``Viridis`` is sampled differently."""
+CONTINUOUS = [[k / (len(VIRIDIS) - 1), colour] for k, colour in enumerate(VIRIDIS)]
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", "size": 12}
 
 
-def _layout(fig: go.Figure, title: str, height: int, **kwargs: Any) -> go.Figure:
-    fig.update_layout(
+def _layout(fig: Figure, title: str, height: int, **kwargs: Any) -> Figure:
+    fig["layout"].update(
         title={"text": title, "x": 0.01},
         height=height,
-        font=FONT,
+        font=dict(FONT),
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         plot_bgcolor="white",
         paper_bgcolor="white",
         **kwargs,
     )
     return fig
+
+
+def _figure(*traces: dict[str, Any], **layout: Any) -> Figure:
+    return {"data": list(traces), "layout": dict(layout)}
+
+
+def _values(values: Any) -> list[Any]:
+    """A list of JSON values: NumPy scalars as Python's, NaN (and infinities) as None."""
+    array = np.asarray(values)
+    if array.dtype.kind == "f":
+        return [None if v != v or v in (np.inf, -np.inf) else v for v in array.tolist()]
+    if array.dtype.kind == "O":
+        return [_value(v) for v in array.tolist()]
+    return array.tolist()
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def _matrix(values: np.ndarray) -> list[list[Any]]:
+    return [_values(row) for row in values]
 
 
 def region_names(regions: pd.DataFrame, lang: str) -> pd.Series:
@@ -100,7 +137,7 @@ def _hatch(
     name: str,
     fill: str,
     pattern: Mapping[str, Any] = INSUFFICIENT_PATTERN,
-) -> go.Scatter:
+) -> dict[str, Any]:
     """One trace of hatched squares at tile (row, col) ``cells`` (the legend entry ``name``)."""
     x: list[float | None] = []
     y: list[float | None] = []
@@ -108,18 +145,19 @@ def _hatch(
     for r, c in cells:
         x += [c - h, c + h, c + h, c - h, c - h, None]
         y += [r - h, r - h, r + h, r + h, r - h, None]
-    return go.Scatter(
-        x=x or [None],
-        y=y or [None],
-        mode="lines",
-        fill="toself",
-        fillcolor=fill,
-        fillpattern=dict(pattern),
-        line={"color": "#404040", "width": 0.5},
-        name=name,
-        hoverinfo="skip",
-        showlegend=True,
-    )
+    return {
+        "type": "scatter",
+        "x": x or [None],
+        "y": y or [None],
+        "mode": "lines",
+        "fill": "toself",
+        "fillcolor": fill,
+        "fillpattern": dict(pattern),
+        "line": {"color": "#404040", "width": 0.5},
+        "name": name,
+        "hoverinfo": "skip",
+        "showlegend": True,
+    }
 
 
 # --- tile grid ---------------------------------------------------------------------------------
@@ -132,7 +170,7 @@ def tile_map(
     lang: str = "en",
     level_names: Sequence[str] = (),
     title: str | None = None,
-) -> go.Figure:
+) -> Figure:
     """The tile-grid map: one equal square tile per region at its (row, col).
 
     Args:
@@ -163,25 +201,31 @@ def tile_map(
     insufficient = label("level.insufficient_evidence", lang)
     coverage_label = label("coverage.column", lang)
     coverage = table["coverage"] if "coverage" in table else pd.Series(np.nan, index=table.index)
-    for i, row in enumerate(table.itertuples(index=False)):
-        r, c = int(row.row), int(row.col)
+    columns = (table[k].tolist() for k in ("code", "row", "col", "iai", "iai_rank"))
+    rows = zip(*columns, names.tolist(), coverage.tolist(), strict=True)
+    for i, (code, r, c, iai, iai_rank, name, share) in enumerate(rows):
+        r, c = int(r), int(c)
         if color == "iai":
-            z[r, c] = float(row.iai)
+            z[r, c] = float(iai)
         else:
             z[r, c] = n + 1 if short[i] else levels[i]
-        text[r, c] = _short_code(str(row.code))
+        text[r, c] = _short_code(str(code))
         level_name = insufficient if short[i] else _name_of_level(level_names, levels[i])
         hover[r, c] = (
-            f"<b>{names.iloc[i]}</b> ({row.code})<br>IAI {_fmt(row.iai)}"
-            f"<br>{rank_label} {_fmt(row.iai_rank, 0)}<br>{level_label}: {level_name}"
-            f"<br>{coverage_label}: {_fmt(100 * float(coverage.iloc[i]), 0)}%"
+            f"<b>{name}</b> ({code})<br>IAI {_fmt(iai)}"
+            f"<br>{rank_label} {_fmt(iai_rank, 0)}<br>{level_label}: {level_name}"
+            f"<br>{coverage_label}: {_fmt(100 * float(share), 0)}%"
         )
     at = table[short]
     cells = [(int(r), int(c)) for r, c in zip(at["row"], at["col"], strict=True)]
+    codes = [str(text[r, c]) for r, c in cells]
+    for r, c in cells:  # their codes are drawn above the hatching (the last trace), not below
+        text[r, c] = ""
     heatmap: dict[str, Any] = {
-        "z": z,
-        "text": text,
-        "customdata": hover,
+        "type": "heatmap",
+        "z": _matrix(z),
+        "text": text.tolist(),
+        "customdata": hover.tolist(),
         "texttemplate": "%{text}",
         "textfont": {"size": 10},
         "hovertemplate": "%{customdata}<extra></extra>",
@@ -196,8 +240,9 @@ def tile_map(
             zmax=100,
             colorbar={"title": {"text": "IAI"}, "thickness": 12},
         )
-        fig = go.Figure(go.Heatmap(**heatmap))
-        fig.add_trace(_hatch(cells, insufficient, "rgba(0,0,0,0)", INSUFFICIENT_PATTERN_ON_SCALE))
+        fig = _figure(
+            heatmap, _hatch(cells, insufficient, "rgba(0,0,0,0)", INSUFFICIENT_PATTERN_ON_SCALE)
+        )
         default_title = label("tile_map_iai", lang)
     else:
         heatmap.update(
@@ -208,41 +253,47 @@ def tile_map(
             zmax=n + 1.5,
             showscale=False,
         )
-        fig = go.Figure(go.Heatmap(**heatmap))
+        fig = _figure(heatmap)
         for k in range(1, n + 1):  # legend entries for the categories
-            fig.add_trace(
-                go.Scatter(
-                    x=[None],
-                    y=[None],
-                    mode="markers",
-                    marker={"symbol": "square", "size": 12, "color": _level_colour(k)},
-                    name=f"{k}. {_name_of_level(level_names, k)}",
-                    showlegend=True,
-                )
+            fig["data"].append(
+                {
+                    "type": "scatter",
+                    "x": [None],
+                    "y": [None],
+                    "mode": "markers",
+                    "marker": {"symbol": "square", "size": 12, "color": _level_colour(k)},
+                    "name": f"{k}. {_name_of_level(level_names, k)}",
+                    "showlegend": True,
+                }
             )
-        fig.add_trace(_hatch(cells, insufficient, INSUFFICIENT_COLOUR))
+        fig["data"].append(_hatch(cells, insufficient, INSUFFICIENT_COLOUR))
         default_title = label("tile_map_level", lang)
-    if cells:  # their codes above the hatching, not below it
-        codes = [str(text[r, c]) for r, c in cells]
-        for r, c in cells:
-            text[r, c] = ""
-        fig.data[0].text = text
-        fig.add_trace(
-            go.Scatter(
-                x=[c for _, c in cells],
-                y=[r for r, _ in cells],
-                mode="text",
-                text=codes,
-                textfont={"size": 10, "color": "#111111" if color == "level" else "#ffffff"},
-                customdata=[hover[r, c] for r, c in cells],
-                hovertemplate="%{customdata}<extra></extra>",
-                showlegend=False,
-            )
+    if cells:
+        fig["data"].append(
+            {
+                "type": "scatter",
+                "x": [c for _, c in cells],
+                "y": [r for r, _ in cells],
+                "mode": "text",
+                "text": codes,
+                "textfont": {"size": 10, "color": "#111111" if color == "level" else "#ffffff"},
+                "customdata": [hover[r, c] for r, c in cells],
+                "hovertemplate": "%{customdata}<extra></extra>",
+                "showlegend": False,
+            }
         )
-    fig.update_xaxes(visible=False, range=[-0.5, n_cols - 0.5], constrain="domain")
-    fig.update_yaxes(
-        visible=False, autorange="reversed", scaleanchor="x", scaleratio=1, constrain="domain"
-    )
+    fig["layout"]["xaxis"] = {
+        "visible": False,
+        "range": [-0.5, n_cols - 0.5],
+        "constrain": "domain",
+    }
+    fig["layout"]["yaxis"] = {
+        "visible": False,
+        "autorange": "reversed",
+        "scaleanchor": "x",
+        "scaleratio": 1,
+        "constrain": "domain",
+    }
     height = max(300, int(60 + 900 * n_rows / max(n_cols, 1)))
     _layout(fig, title or default_title, min(height, 700), legend={"orientation": "h"})
     return fig
@@ -351,7 +402,7 @@ def choropleth(
     color: str = "iai",
     lang: str = "en",
     title: str | None = None,
-) -> tuple[go.Figure, GeoMatch]:
+) -> tuple[Figure, GeoMatch]:
     """Regions on their real boundaries coloured by ``color`` (a numeric column, e.g. ``iai``).
 
     Features that match no region are drawn in grey and returned in the :class:`GeoMatch`.
@@ -371,41 +422,47 @@ def choropleth(
         grey.append(feature)
     table = regions.set_index("code").loc[list(match.matched)]
     names = region_names(regions, lang)
-    fig = go.Figure()
+    fig = _figure()
     if shapes:
-        fig.add_trace(
-            go.Choropleth(
-                geojson={"type": "FeatureCollection", "features": shapes},
-                locations=list(match.matched),
-                featureidkey="id",
-                z=table[color].astype(float).to_numpy(),
-                zmin=0,
-                zmax=100,
-                colorscale=CONTINUOUS,
-                colorbar={"title": {"text": color.upper()}, "thickness": 12},
-                customdata=[names[c] for c in match.matched],
-                hovertemplate="<b>%{customdata}</b> (%{location})<br>%{z:.1f}<extra></extra>",
-                marker={"line": {"color": "white", "width": 0.5}},
-            )
+        fig["data"].append(
+            {
+                "type": "choropleth",
+                "geojson": {"type": "FeatureCollection", "features": shapes},
+                "locations": list(match.matched),
+                "featureidkey": "id",
+                "z": _values(table[color].astype(float).to_numpy()),
+                "zmin": 0,
+                "zmax": 100,
+                "colorscale": CONTINUOUS,
+                "colorbar": {"title": {"text": color.upper()}, "thickness": 12},
+                "customdata": [names[c] for c in match.matched],
+                "hovertemplate": "<b>%{customdata}</b> (%{location})<br>%{z:.1f}<extra></extra>",
+                "marker": {"line": {"color": "white", "width": 0.5}},
+            }
         )
     if grey:
         unmatched = label("unmatched_feature", lang)
-        fig.add_trace(
-            go.Choropleth(
-                geojson={"type": "FeatureCollection", "features": grey},
-                locations=[f["id"] for f in grey],
-                featureidkey="id",
-                z=[0] * len(grey),
-                colorscale=[[0, "#cccccc"], [1, "#cccccc"]],
-                showscale=False,
-                customdata=[
+        fig["data"].append(
+            {
+                "type": "choropleth",
+                "geojson": {"type": "FeatureCollection", "features": grey},
+                "locations": [f["id"] for f in grey],
+                "featureidkey": "id",
+                "z": [0] * len(grey),
+                "colorscale": [[0, "#cccccc"], [1, "#cccccc"]],
+                "showscale": False,
+                "customdata": [
                     f"{item['name'] or item['iso'] or item['index']}"
                     for item in match.unmatched_features
                 ],
-                hovertemplate=f"%{{customdata}}<br>{unmatched}<extra></extra>",
-            )
+                "hovertemplate": f"%{{customdata}}<br>{unmatched}<extra></extra>",
+            }
         )
-    fig.update_geos(fitbounds="locations", visible=False, projection={"type": "mercator"})
+    fig["layout"]["geo"] = {
+        "fitbounds": "locations",
+        "visible": False,
+        "projection": {"type": "mercator"},
+    }
     _layout(fig, title or label("choropleth_title", lang), 520)
     return fig, match
 
@@ -413,7 +470,7 @@ def choropleth(
 # --- rankings ----------------------------------------------------------------------------------
 
 
-def ranking(regions: pd.DataFrame, index: str = "iai", lang: str = "en") -> go.Figure:
+def ranking(regions: pd.DataFrame, index: str = "iai", lang: str = "en") -> Figure:
     """Regions by ``index`` rank (``iai`` or ``sppi``) with the q5-q95 rank interval as bars.
 
     Needs ``<index>``, ``<index>_rank``, ``<index>_rank_q5`` and ``<index>_rank_q95``.
@@ -431,17 +488,22 @@ def ranking(regions: pd.DataFrame, index: str = "iai", lang: str = "en") -> go.F
     coverage = (
         table[column].astype(float).to_numpy() if column in table else np.full(len(table), np.nan)
     )
+    rank_label, interval, coverage_label = (
+        label(key, lang) for key in ("rank", "interval", "coverage.column")
+    )
     hover = np.array(
         [
-            f"<b>{n}</b><br>{index.upper()} {_fmt(s)}<br>{label('rank', lang)} {_fmt(r, 0)}"
-            f" ({label('interval', lang)} {_fmt(a, 0)}-{_fmt(b, 0)})"
-            f"<br>{label('coverage.column', lang)}: {_fmt(100 * v, 0)}%"
-            for n, s, r, a, b, v in zip(names, table[index], rank, q5, q95, coverage, strict=True)
+            f"<b>{n}</b><br>{index.upper()} {_fmt(s)}<br>{rank_label} {_fmt(r, 0)}"
+            f" ({interval} {_fmt(a, 0)}-{_fmt(b, 0)})"
+            f"<br>{coverage_label}: {_fmt(100 * v, 0)}%"
+            for n, s, r, a, b, v in zip(
+                names, table[index].tolist(), rank, q5, q95, coverage, strict=True
+            )
         ],
         dtype=object,
     )
     short = insufficient_mask(table) if index == "iai" else np.zeros(len(table), dtype=bool)
-    fig = go.Figure()
+    fig = _figure()
     groups = [
         (~short, label("rank", lang), {"size": 7, "color": "#08519c"}),
         (
@@ -453,76 +515,82 @@ def ranking(regions: pd.DataFrame, index: str = "iai", lang: str = "en") -> go.F
     for mask, name, marker in groups:
         if not mask.any():
             continue
-        fig.add_trace(
-            go.Scatter(
-                x=rank[mask],
-                y=names[mask],
-                mode="markers",
-                name=name,
-                marker=marker,
-                error_x={
+        fig["data"].append(
+            {
+                "type": "scatter",
+                "x": _values(rank[mask]),
+                "y": _values(names[mask]),
+                "mode": "markers",
+                "name": name,
+                "marker": marker,
+                "error_x": {
                     "type": "data",
                     "symmetric": False,
-                    "array": np.maximum(q95 - rank, 0)[mask],
-                    "arrayminus": np.maximum(rank - q5, 0)[mask],
-                    "color": "#6baed6" if name == label("rank", lang) else "#bdbdbd",
+                    "array": _values(np.maximum(q95 - rank, 0)[mask]),
+                    "arrayminus": _values(np.maximum(rank - q5, 0)[mask]),
+                    "color": "#6baed6" if name == rank_label else "#bdbdbd",
                     "thickness": 2,
                     "width": 0,
                 },
-                customdata=hover[mask],
-                hovertemplate="%{customdata}<extra></extra>",
-                showlegend=bool(short.any()),
-            )
+                "customdata": _values(hover[mask]),
+                "hovertemplate": "%{customdata}<extra></extra>",
+                "showlegend": bool(short.any()),
+            }
         )
     if not len(table):
-        fig.add_annotation(
-            text=label("coverage.no_evidence", lang),
-            showarrow=False,
-            xref="paper",
-            yref="paper",
-            x=0.5,
-            y=0.5,
-        )
-    fig.update_yaxes(
-        autorange="reversed",
-        tickfont={"size": 9},
-        automargin=True,
-        categoryorder="array",
-        categoryarray=list(names),
-    )
-    fig.update_xaxes(
-        title={"text": label("rank_axis", lang)}, gridcolor="#eeeeee", rangemode="tozero"
-    )
+        fig["layout"]["annotations"] = [
+            {
+                "text": label("coverage.no_evidence", lang),
+                "showarrow": False,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+            }
+        ]
+    fig["layout"]["yaxis"] = {
+        "autorange": "reversed",
+        "tickfont": {"size": 9},
+        "automargin": True,
+        "categoryorder": "array",
+        "categoryarray": _values(names),
+    }
+    fig["layout"]["xaxis"] = {
+        "title": {"text": label("rank_axis", lang)},
+        "gridcolor": "#eeeeee",
+        "rangemode": "tozero",
+    }
     title = label(f"ranking_{index}", lang)
     return _layout(fig, title, 160 + 13 * len(table), legend={"orientation": "h"})
 
 
 def level_probabilities(
     regions: pd.DataFrame, lang: str = "en", level_names: Sequence[str] = ()
-) -> go.Figure:
+) -> Figure:
     """Stacked horizontal bars of ``p_level_1``, ``p_level_2``, ... per region (by IAI rank)."""
     table = regions.sort_values(["iai_rank", "code"], kind="mergesort")
     columns = sorted(
         (c for c in table.columns if c.startswith("p_level_")), key=lambda c: int(c[8:])
     )
-    names = region_names(table, lang).to_numpy()
+    names = _values(region_names(table, lang).to_numpy())
     if not level_names:
         level_names = _level_names_from(regions, lang)
-    fig = go.Figure()
+    fig = _figure()
     for column in columns:
         k = int(column.removeprefix("p_level_"))
-        fig.add_trace(
-            go.Bar(
-                x=table[column].astype(float).to_numpy(),
-                y=names,
-                orientation="h",
-                name=_name_of_level(level_names, k),
-                marker={"color": _level_colour(k)},
-                hovertemplate=f"%{{y}}<br>{_name_of_level(level_names, k)}: %{{x:.2f}}"
+        fig["data"].append(
+            {
+                "type": "bar",
+                "x": _values(table[column].astype(float).to_numpy()),
+                "y": names,
+                "orientation": "h",
+                "name": _name_of_level(level_names, k),
+                "marker": {"color": _level_colour(k)},
+                "hovertemplate": f"%{{y}}<br>{_name_of_level(level_names, k)}: %{{x:.2f}}"
                 "<extra></extra>",
-            )
+            }
         )
-    fig.update_layout(
+    fig["layout"].update(
         barmode="stack",
         legend={
             "orientation": "h",
@@ -532,9 +600,9 @@ def level_probabilities(
             "yanchor": "bottom",
             "traceorder": "normal",
         },
+        yaxis={"autorange": "reversed", "tickfont": {"size": 9}, "automargin": True},
+        xaxis={"range": [0, 1], "title": {"text": label("probability", lang)}},
     )
-    fig.update_yaxes(autorange="reversed", tickfont={"size": 9}, automargin=True)
-    fig.update_xaxes(range=[0, 1], title={"text": label("probability", lang)})
     return _layout(fig, label("level_probabilities", lang), 140 + 13 * len(table))
 
 
@@ -546,7 +614,7 @@ def pillar_profile(
     pillar_names: Mapping[str, str],
     regions: pd.DataFrame,
     lang: str = "en",
-) -> go.Figure:
+) -> Figure:
     """Heatmap of every region's pillar scores (rows by IAI rank, columns the pillars).
 
     Args:
@@ -559,22 +627,23 @@ def pillar_profile(
     table = scores.reindex(index=order, columns=columns)
     names = region_names(regions, lang).reindex(order).to_numpy()
     x = [pillar_names[c] for c in columns]
-    fig = go.Figure(
-        go.Heatmap(
-            z=table.to_numpy(dtype=float),
-            x=x,
-            y=names,
-            colorscale=CONTINUOUS,
-            zmin=0,
-            zmax=100,
-            xgap=1,
-            ygap=1,
-            colorbar={"thickness": 12},
-            hovertemplate="%{y}<br>%{x}: %{z:.1f}<extra></extra>",
-        )
+    fig = _figure(
+        {
+            "type": "heatmap",
+            "z": _matrix(table.to_numpy(dtype=float)),
+            "x": x,
+            "y": _values(names),
+            "colorscale": CONTINUOUS,
+            "zmin": 0,
+            "zmax": 100,
+            "xgap": 1,
+            "ygap": 1,
+            "colorbar": {"thickness": 12},
+            "hovertemplate": "%{y}<br>%{x}: %{z:.1f}<extra></extra>",
+        },
+        yaxis={"autorange": "reversed", "tickfont": {"size": 9}, "automargin": True},
+        xaxis={"side": "top", "tickangle": -35, "automargin": True},
     )
-    fig.update_yaxes(autorange="reversed", tickfont={"size": 9}, automargin=True)
-    fig.update_xaxes(side="top", tickangle=-35, automargin=True)
     return _layout(fig, label("pillar_profile", lang), 220 + 13 * len(table))
 
 
@@ -595,66 +664,122 @@ def strongest_ties(intensity: pd.DataFrame, top_n: int = 60) -> pd.DataFrame:
     return long.head(top_n).reset_index(drop=True)
 
 
+def spring_layout(
+    nodes: Sequence[str], edges: Sequence[tuple[str, str, float]], seed: int = 7
+) -> dict[str, tuple[float, float]]:
+    """networkx 3's ``spring_layout(graph, seed=seed, weight="weight")`` for fewer than 500
+    nodes (Fruchterman-Reingold, 50 iterations, rescaled to [-1, 1]), the same positions
+    without importing networkx (0.4 s). ``nodes`` in the graph's order (as first added),
+    ``edges`` as (node, node, weight)."""
+    n = len(nodes)
+    if n == 0:
+        return {}
+    if n == 1:
+        return {nodes[0]: (0.0, 0.0)}
+    index = {node: i for i, node in enumerate(nodes)}
+    A = np.zeros((n, n))
+    for a, b, weight in edges:
+        A[index[a], index[b]] = A[index[b], index[a]] = weight
+    pos = np.asarray(np.random.RandomState(seed).rand(n, 2), dtype=A.dtype)
+    k = np.sqrt(1.0 / n)
+    t = max(max(pos.T[0]) - min(pos.T[0]), max(pos.T[1]) - min(pos.T[1])) * 0.1
+    iterations = 50
+    dt = t / (iterations + 1)
+    for _ in range(iterations):
+        delta = pos[:, np.newaxis, :] - pos[np.newaxis, :, :]
+        distance = np.linalg.norm(delta, axis=-1)
+        np.clip(distance, 0.01, None, out=distance)
+        displacement = np.einsum("ijk,ij->ik", delta, (k * k / distance**2 - A * distance / k))
+        length = np.linalg.norm(displacement, axis=-1)
+        length = np.where(length < 0.01, 0.1, length)
+        delta_pos = np.einsum("ij,i->ij", displacement, t / length)
+        pos += delta_pos
+        t -= dt
+        if (np.linalg.norm(delta_pos) / n) < 1e-4:
+            break
+    pos -= pos.mean(axis=0)
+    lim = np.abs(pos).max()
+    if lim > 0:
+        pos *= 1 / lim
+    return {node: (float(x), float(y)) for node, (x, y) in zip(nodes, pos, strict=True)}
+
+
 def network(
     ties: pd.DataFrame,
     region_labels: Mapping[str, str],
     partner_labels: Mapping[str, str],
     lang: str = "en",
     seed: int = 7,
-) -> go.Figure:
+) -> Figure:
     """The region-partner network of ``ties`` (``region``, ``partner``, ``intensity``).
 
-    Positions come from networkx's spring layout with a fixed ``seed``; edge width follows
-    intensity. Regions are blue circles, partner countries orange diamonds.
+    Positions come from the spring layout of :func:`spring_layout` (networkx's) with a fixed
+    ``seed``; edge width follows intensity. Regions are blue circles, partner countries orange
+    diamonds.
     """
-    graph = nx.Graph()
-    for row in ties.itertuples(index=False):
-        graph.add_edge(f"r:{row.region}", f"p:{row.partner}", weight=float(row.intensity))
-    positions = nx.spring_layout(graph, seed=seed, weight="weight") if len(graph) else {}
-    fig = go.Figure()
+    columns = (ties[k].tolist() for k in ("region", "partner", "intensity"))
+    edges = [
+        (f"r:{region}", f"p:{partner}", float(intensity))
+        for region, partner, intensity in zip(*columns, strict=True)
+    ]
+    nodes = list(dict.fromkeys(node for a, b, _ in edges for node in (a, b)))
+    strength = dict.fromkeys(nodes, 0.0)
+    for a, b, weight in edges:
+        strength[a] += weight
+        strength[b] += weight
+    positions = spring_layout(nodes, edges, seed=seed)
+    fig = _figure()
     top = float(ties["intensity"].max()) if len(ties) else 1.0
-    for row in ties.itertuples(index=False):  # one trace per edge for its own width
-        a, b = positions[f"r:{row.region}"], positions[f"p:{row.partner}"]
-        fig.add_trace(
-            go.Scatter(
-                x=[a[0], b[0]],
-                y=[a[1], b[1]],
-                mode="lines",
-                line={"width": 0.5 + 4 * float(row.intensity) / top, "color": "#9ecae1"},
-                hoverinfo="skip",
-                showlegend=False,
-            )
+    for a, b, weight in edges:  # one trace per edge for its own width
+        (xa, ya), (xb, yb) = positions[a], positions[b]
+        fig["data"].append(
+            {
+                "type": "scatter",
+                "x": [xa, xb],
+                "y": [ya, yb],
+                "mode": "lines",
+                "line": {"width": 0.5 + 4 * weight / top, "color": "#9ecae1"},
+                "hoverinfo": "skip",
+                "showlegend": False,
+            }
         )
     for kind, prefix, labels, style in (
         ("regions", "r:", region_labels, {"color": "#08519c", "symbol": "circle"}),
         ("partners", "p:", partner_labels, {"color": "#e6550d", "symbol": "diamond"}),
     ):
-        nodes = sorted(n for n in graph.nodes if n.startswith(prefix))
-        codes = [n[len(prefix) :] for n in nodes]
-        strength = [graph.degree(n, weight="weight") for n in nodes]
-        fig.add_trace(
-            go.Scatter(
-                x=[positions[n][0] for n in nodes],
-                y=[positions[n][1] for n in nodes],
-                mode="markers+text",
-                text=[_short_code(c) if prefix == "r:" else c for c in codes],
-                textposition="top center",
-                textfont={"size": 9},
-                marker={**style, "size": [8 + 10 * s / max(max(strength), 1e-9) for s in strength]},
-                name=label(f"network_{kind}", lang),
-                customdata=[labels.get(c, c) for c in codes],
-                hovertemplate="<b>%{customdata}</b><br>"
+        chosen = sorted(n for n in nodes if n.startswith(prefix))
+        codes = [n[len(prefix) :] for n in chosen]
+        sizes = [strength[n] for n in chosen]
+        biggest = max(max(sizes, default=0.0), 1e-9)
+        fig["data"].append(
+            {
+                "type": "scatter",
+                "x": [positions[n][0] for n in chosen],
+                "y": [positions[n][1] for n in chosen],
+                "mode": "markers+text",
+                "text": [_short_code(c) if prefix == "r:" else c for c in codes],
+                "textposition": "top center",
+                "textfont": {"size": 9},
+                "marker": {**style, "size": [8 + 10 * s / biggest for s in sizes]},
+                "name": label(f"network_{kind}", lang),
+                "customdata": [labels.get(c, c) for c in codes],
+                "hovertemplate": "<b>%{customdata}</b><br>"
                 + label("intensity", lang)
                 + " %{marker.size:.0f}<extra></extra>",
-            )
+            }
         )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
+    fig["layout"]["xaxis"] = {"visible": False}
+    fig["layout"]["yaxis"] = {"visible": False, "scaleanchor": "x", "scaleratio": 1}
     title = label("network_title", lang).format(n=len(ties))
     return _layout(fig, title, 650, legend={"orientation": "h"})
 
 
 # --- scenarios ---------------------------------------------------------------------------------
+
+SUBPLOT_WIDTHS = (0.65, 0.35)
+SUBPLOT_SPACING = 0.1
+"""Two subplots side by side: their widths and the gap between them (plotly's
+``make_subplots(cols=2, column_widths=[0.65, 0.35])``, whose default gap is 0.2 / cols)."""
 
 
 def scenario_levels(
@@ -664,7 +789,7 @@ def scenario_levels(
     partner_label: str,
     lang: str = "en",
     top: int = 10,
-) -> go.Figure:
+) -> Figure:
     """One partner's scenario at every crisis level.
 
     Args:
@@ -678,57 +803,83 @@ def scenario_levels(
     total capacity per level (resilience and redundancy in the hover).
     """
     levels = sorted(int(v) for v in totals["level"])
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        column_widths=[0.65, 0.35],
-        subplot_titles=(label("scenario_top_regions", lang), label("scenario_totals", lang)),
+    crisis_level = label("crisis_level", lang)
+    share = (1 - SUBPLOT_SPACING) / sum(SUBPLOT_WIDTHS)
+    left = [0.0, share * SUBPLOT_WIDTHS[0]]
+    right = [left[1] + SUBPLOT_SPACING, left[1] + SUBPLOT_SPACING + share * SUBPLOT_WIDTHS[1]]
+    titles = (label("scenario_top_regions", lang), label("scenario_totals", lang))
+    axis = {"tickvals": levels, "title": {"text": crisis_level}}
+    value_axis = {"domain": [0.0, 1.0], "gridcolor": "#eeeeee", "rangemode": "tozero"}
+    fig = _figure(
+        annotations=[
+            {
+                "font": {"size": 16},
+                "showarrow": False,
+                "text": text,
+                "x": (domain[0] + domain[1]) / 2,
+                "xanchor": "center",
+                "xref": "paper",
+                "y": 1.0,
+                "yanchor": "bottom",
+                "yref": "paper",
+            }
+            for text, domain in zip(titles, (left, right), strict=True)
+        ],
+        xaxis={"anchor": "y", "domain": left, **axis},
+        xaxis2={"anchor": "y2", "domain": right, **axis},
+        yaxis={"anchor": "x", **value_axis},
+        yaxis2={"anchor": "x2", **value_axis},
     )
     first = capacity[capacity["level"] == levels[0]] if levels else capacity.iloc[:0]
     last = capacity[capacity["level"] == levels[-1]] if levels else capacity.iloc[:0]
     chosen = list(dict.fromkeys([*_top_codes(first, top), *_top_codes(last, max(top // 2, 1))]))
     wide = capacity.pivot_table(index="code", columns="level", values="capacity", aggfunc="first")
+    wide = wide.reindex(index=chosen, columns=levels).to_numpy(dtype=float)
     for i, code in enumerate(chosen):
-        values = wide.loc[code].reindex(levels).to_numpy(dtype=float)
-        fig.add_trace(
-            go.Scatter(
-                x=levels,
-                y=values,
-                mode="lines+markers",
-                name=region_labels.get(code, code),
-                line={"width": 1.5},
-                legendgroup="regions",
-                hovertemplate=f"{region_labels.get(code, code)}<br>"
-                + label("crisis_level", lang)
+        fig["data"].append(
+            {
+                "type": "scatter",
+                "x": levels,
+                "y": _values(wide[i]),
+                "mode": "lines+markers",
+                "name": region_labels.get(code, code),
+                "line": {"width": 1.5},
+                "legendgroup": "regions",
+                "hovertemplate": f"{region_labels.get(code, code)}<br>"
+                + crisis_level
                 + " %{x}: %{y:.3f}<extra></extra>",
-                marker={"size": 6},
-                showlegend=i < 15,
-            ),
-            row=1,
-            col=1,
+                "marker": {"size": 6},
+                "showlegend": i < 15,
+                "xaxis": "x",
+                "yaxis": "y",
+            }
         )
     ordered = totals.set_index("level").reindex(levels)
+    total, resilience, redundancy = (label(k, lang) for k in ("total", "resilience", "redundancy"))
     hover = [
-        f"{label('crisis_level', lang)} {lv}<br>{label('total', lang)} {_fmt(t, 3)}"
-        f"<br>{label('resilience', lang)} {_fmt(r, 3)}<br>{label('redundancy', lang)} {_fmt(d, 1)}"
+        f"{crisis_level} {lv}<br>{total} {_fmt(t, 3)}"
+        f"<br>{resilience} {_fmt(r, 3)}<br>{redundancy} {_fmt(d, 1)}"
         for lv, t, r, d in zip(
-            levels, ordered["total"], ordered["resilience"], ordered["redundancy"], strict=True
+            levels,
+            ordered["total"].tolist(),
+            ordered["resilience"].tolist(),
+            ordered["redundancy"].tolist(),
+            strict=True,
         )
     ]
-    fig.add_trace(
-        go.Bar(
-            x=levels,
-            y=ordered["total"].to_numpy(dtype=float),
-            marker={"color": [CRISIS_COLOURS[lv % len(CRISIS_COLOURS)] for lv in levels]},
-            customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
-            showlegend=False,
-        ),
-        row=1,
-        col=2,
+    fig["data"].append(
+        {
+            "type": "bar",
+            "x": levels,
+            "y": _values(ordered["total"].to_numpy(dtype=float)),
+            "marker": {"color": [CRISIS_COLOURS[lv % len(CRISIS_COLOURS)] for lv in levels]},
+            "customdata": hover,
+            "hovertemplate": "%{customdata}<extra></extra>",
+            "showlegend": False,
+            "xaxis": "x2",
+            "yaxis": "y2",
+        }
     )
-    fig.update_xaxes(tickvals=levels, title={"text": label("crisis_level", lang)})
-    fig.update_yaxes(gridcolor="#eeeeee", rangemode="tozero")
     title = label("scenario_title", lang).format(partner=partner_label)
     return _layout(fig, title, 480, legend={"font": {"size": 10}})
 

@@ -1,8 +1,11 @@
 """The assessment as ONE self-contained HTML file that opens without a network.
 
-plotly.js is embedded once in a ``<script>`` of the page; figures are plotly ``<div>``s with
-fixed ids; there is no CDN, web font, or any ``src``/``href`` to an external resource. The page
-is rendered from ``templates/report.html.j2`` with Jinja2 (autoescape on). Sections have ids
+plotly.js is embedded once in a ``<script>`` of the page, and so is plotly.py's default template
+(the look plotly.py gives every figure); figures are plotly ``<div>``s with fixed ids, each
+drawn by ``Plotly.newPlot`` from its figure dict (:mod:`~paradiplomacy.report.figures`) dumped
+to JSON once, with the template added in the browser; there is no CDN, web font, or any
+``src``/``href`` to an external resource. The page is rendered from
+``templates/report.html.j2`` with Jinja2 (autoescape on). Sections have ids
 (``summary``, ``tile-map``, ``choropleth``, ``rankings``, ``levels``, ``pillars``, ``network``,
 ``partner-<XX>``, ``provenance``) and a SYNTHETIC DATA banner sits at the top of the page (sticky)
 and of every section whenever the data are synthetic.
@@ -20,7 +23,6 @@ from typing import Any
 import jinja2
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 from markupsafe import Markup
 
 from ..assess import coverage_view as evidence
@@ -52,9 +54,70 @@ def _plotlyjs() -> Markup:
     return Markup(get_plotlyjs().replace("</script", "<\\/script"))
 
 
-def _figure_html(fig: go.Figure, div_id: str) -> Markup:
-    html = fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOT_CONFIG)
-    return Markup(html)
+TEMPLATE_VARIABLE = "PARADIPLOMACY_PLOTLY_TEMPLATE"
+"""The page's JavaScript variable holding plotly.py's default template, once for all figures."""
+
+
+def plotly_template() -> dict[str, Any]:
+    """plotly.py's default template (``plotly.io.templates.default``, ``"plotly"`` unless
+    changed) as plain JSON, which ``Figure.to_html`` would write into every figure's layout."""
+    import plotly.io as pio
+
+    return _template(str(pio.templates.default))
+
+
+@lru_cache(maxsize=4)
+def _template(name: str) -> dict[str, Any]:
+    from importlib import resources
+
+    shipped = resources.files("plotly").joinpath("package_data", "templates", f"{name}.json")
+    if shipped.is_file():  # what plotly.io reads, without building and validating it (0.2 s)
+        return json.loads(shipped.read_text(encoding="utf-8"))
+    import plotly.io as pio
+
+    return pio.templates[name].to_plotly_json()
+
+
+def _json(value: Any) -> str:
+    """JSON safe inside a ``<script>`` (``<``, ``>`` and ``/`` escaped, as plotly does)."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:  # a NaN the builder let through: null, as plotly writes it
+        text = json.dumps(_finite(value), ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("/", "\\u002f")
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def template_script() -> Markup:
+    """The ``<script>`` that defines :data:`TEMPLATE_VARIABLE` (before the figures)."""
+    return Markup(f"<script>window.{TEMPLATE_VARIABLE} = {_json(plotly_template())};</script>")
+
+
+def figure_html(fig: dict[str, Any], div_id: str) -> Markup:
+    """A figure dict as the ``<div>`` and ``<script>`` that draw it (what plotly's
+    ``Figure.to_html(full_html=False, include_plotlyjs=False)`` writes, with the template taken
+    from :data:`TEMPLATE_VARIABLE` instead of repeated)."""
+    height = fig.get("layout", {}).get("height")
+    outer = f"height:{height}px; width:100%;" if height else "height:100%; width:100%;"
+    layout = _json(fig.get("layout", {}))
+    return Markup(
+        f'<div style="{outer}"><div id="{div_id}" class="plotly-graph-div" '
+        'style="height:100%; width:100%;"></div><script>'
+        "window.PLOTLYENV=window.PLOTLYENV || {};"
+        f'if (document.getElementById("{div_id}")) {{Plotly.newPlot("{div_id}", '
+        f"{_json(fig.get('data', []))}, "
+        f"Object.assign({{template: window.{TEMPLATE_VARIABLE}}}, {layout}), "
+        f"{_json(PLOT_CONFIG)})}};</script></div>"
+    )
 
 
 def _num(value: Any, digits: int = 1) -> str:
@@ -227,10 +290,10 @@ def report_context(
             "title": L("tile_map"),
             "text": L("tile_map_note"),
             "figures": [
-                _figure_html(
+                figure_html(
                     figures.tile_map(regions, grid, "iai", lang, level_names), "fig-tile-iai"
                 ),
-                _figure_html(
+                figure_html(
                     figures.tile_map(regions, grid, "level", lang, level_names), "fig-tile-level"
                 ),
             ],
@@ -254,7 +317,7 @@ def report_context(
                 "id": "choropleth",
                 "title": L("choropleth"),
                 "text": "",
-                "figures": [_figure_html(fig, "fig-choropleth")],
+                "figures": [figure_html(fig, "fig-choropleth")],
                 "tables": [
                     {
                         "caption": L("unmatched_features"),
@@ -276,8 +339,8 @@ def report_context(
             "title": L("rankings"),
             "text": L("rankings_note"),
             "figures": [
-                _figure_html(figures.ranking(regions, "iai", lang), "fig-ranking-iai"),
-                _figure_html(figures.ranking(regions, "sppi", lang), "fig-ranking-sppi"),
+                figure_html(figures.ranking(regions, "iai", lang), "fig-ranking-iai"),
+                figure_html(figures.ranking(regions, "sppi", lang), "fig-ranking-sppi"),
             ],
             "tables": [],
             "notes": [],
@@ -291,7 +354,7 @@ def report_context(
             "title": L("levels"),
             "text": "",
             "figures": [
-                _figure_html(figures.level_probabilities(regions, lang, level_names), "fig-levels")
+                figure_html(figures.level_probabilities(regions, lang, level_names), "fig-levels")
             ],
             "tables": [],
             "notes": [insufficient_note] if n_insufficient else [],
@@ -309,7 +372,7 @@ def report_context(
             "title": L("pillars"),
             "text": "",
             "figures": [
-                _figure_html(
+                figure_html(
                     figures.pillar_profile(scores, pillar_names, regions, lang), "fig-pillars"
                 )
             ],
@@ -326,7 +389,7 @@ def report_context(
             "title": L("network"),
             "text": "",
             "figures": [
-                _figure_html(figures.network(ties, names.to_dict(), countries, lang), "fig-network")
+                figure_html(figures.network(ties, names.to_dict(), countries, lang), "fig-network")
             ],
             "tables": [],
             "notes": [],
@@ -384,6 +447,7 @@ def report_context(
         "channel_labels": {k: L(f"channel.{k}") for k in coverage["channels_not_covered"]},
         "sections": sections,
         "plotlyjs": _plotlyjs(),
+        "plotly_template": template_script(),
     }
 
 
@@ -462,7 +526,7 @@ def _partner_section(
         "id": f"partner-{partner}",
         "title": f"{L('partner')}: {partner_name} ({partner})",
         "text": "",
-        "figures": [_figure_html(fig, f"fig-partner-{partner}")],
+        "figures": [figure_html(fig, f"fig-partner-{partner}")],
         "tables": tables,
         "notes": notes,
     }
