@@ -667,41 +667,20 @@ def strongest_ties(intensity: pd.DataFrame, top_n: int = 60) -> pd.DataFrame:
 def spring_layout(
     nodes: Sequence[str], edges: Sequence[tuple[str, str, float]], seed: int = 7
 ) -> dict[str, tuple[float, float]]:
-    """networkx 3's ``spring_layout(graph, seed=seed, weight="weight")`` for fewer than 500
-    nodes (Fruchterman-Reingold, 50 iterations, rescaled to [-1, 1]), the same positions
-    without importing networkx (0.4 s). ``nodes`` in the graph's order (as first added),
-    ``edges`` as (node, node, weight)."""
-    n = len(nodes)
-    if n == 0:
+    """networkx's ``spring_layout(graph, seed=seed, weight="weight")`` (Fruchterman-Reingold)
+    of the graph of ``edges`` (node, node, weight) with ``nodes`` in that order; networkx is
+    imported here, by the one figure that needs it."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes)
+    # weights to 9 decimals: the layout's iterations would turn differences in the last bits
+    # (the same evidence summed in another order) into visibly different positions
+    graph.add_weighted_edges_from((a, b, round(w, 9)) for a, b, w in edges)
+    if len(graph) == 0:
         return {}
-    if n == 1:
-        return {nodes[0]: (0.0, 0.0)}
-    index = {node: i for i, node in enumerate(nodes)}
-    A = np.zeros((n, n))
-    for a, b, weight in edges:
-        A[index[a], index[b]] = A[index[b], index[a]] = weight
-    pos = np.asarray(np.random.RandomState(seed).rand(n, 2), dtype=A.dtype)
-    k = np.sqrt(1.0 / n)
-    t = max(max(pos.T[0]) - min(pos.T[0]), max(pos.T[1]) - min(pos.T[1])) * 0.1
-    iterations = 50
-    dt = t / (iterations + 1)
-    for _ in range(iterations):
-        delta = pos[:, np.newaxis, :] - pos[np.newaxis, :, :]
-        distance = np.linalg.norm(delta, axis=-1)
-        np.clip(distance, 0.01, None, out=distance)
-        displacement = np.einsum("ijk,ij->ik", delta, (k * k / distance**2 - A * distance / k))
-        length = np.linalg.norm(displacement, axis=-1)
-        length = np.where(length < 0.01, 0.1, length)
-        delta_pos = np.einsum("ij,i->ij", displacement, t / length)
-        pos += delta_pos
-        t -= dt
-        if (np.linalg.norm(delta_pos) / n) < 1e-4:
-            break
-    pos -= pos.mean(axis=0)
-    lim = np.abs(pos).max()
-    if lim > 0:
-        pos *= 1 / lim
-    return {node: (float(x), float(y)) for node, (x, y) in zip(nodes, pos, strict=True)}
+    positions = nx.spring_layout(graph, seed=seed, weight="weight")
+    return {node: (float(x), float(y)) for node, (x, y) in positions.items()}
 
 
 def network(
@@ -713,7 +692,7 @@ def network(
 ) -> Figure:
     """The region-partner network of ``ties`` (``region``, ``partner``, ``intensity``).
 
-    Positions come from the spring layout of :func:`spring_layout` (networkx's) with a fixed
+    Positions come from networkx's spring layout (:func:`spring_layout`) with a fixed
     ``seed``; edge width follows intensity. Regions are blue circles, partner countries orange
     diamonds.
     """
