@@ -291,7 +291,7 @@ def record_cube(
     spec: CubeSpec,
     regions: Sequence[str] | None = None,
     *,
-    chunk_rows: int = 50_000,
+    chunk_rows: int = 10_000,
 ) -> pd.DataFrame:
     """The record cube of ``store``'s current records (see the module docstring), computed by
     the database; ``regions``: only these regions (None: all). Rows are fetched through the
