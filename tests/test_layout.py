@@ -9,9 +9,9 @@ graph has no cycle, and the imports flow one way::
     composite (the general index engine) -> assess
     cli imports anything; nothing imports cli
 
-The utilities (``i18n``, ``resources``, ``terminal``, ``text`` and the package's own
-``__init__``, which holds ``__version__``) are at the bottom: anybody may import them, they
-import only each other. Importing a submodule runs its parent package's ``__init__`` too;
+The utilities (``i18n``, ``resources``, ``strictjson``, ``terminal``, ``text`` and the
+package's own ``__init__``, which holds ``__version__``) are at the bottom: anybody may import
+them, they import only each other. Importing a submodule runs its parent package's ``__init__`` too;
 those implicit edges are not counted (a package re-exporting its submodules is not a cycle).
 """
 
@@ -28,7 +28,7 @@ import paradiplomacy
 PACKAGE = "paradiplomacy"
 ROOT = Path(paradiplomacy.__file__).parent
 
-UTILITIES = frozenset({PACKAGE, "i18n", "resources", "terminal", "text"})
+UTILITIES = frozenset({PACKAGE, "i18n", "resources", "strictjson", "terminal", "text"})
 """The layer ``utility``: modules at the top of the package that import no other layer."""
 
 ALLOWED: dict[str, frozenset[str]] = {

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import strictjson
 from ..composite.coin import Coin, versions
 from ..composite.uncertainty import AnalysisResult, analyse
 from ..indicators.compute import (
@@ -811,7 +812,6 @@ class Assessment:
         """Write ``regions.csv``, ``assessment.json``, ``indicators.csv`` and
         ``indicators_iMeta.csv``, ``channels.csv`` (non-zero strengths) and
         ``indicator_provenance.csv`` into ``out``."""
-        import json
 
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
@@ -822,7 +822,7 @@ class Assessment:
         paths.append(path)
         path = folder / "assessment.json"
         path.write_text(
-            json.dumps(self.to_dict(), ensure_ascii=False, indent=1, default=_json_default),
+            strictjson.dumps(self.to_dict(), indent=1),
             encoding="utf-8",
         )
         paths.append(path)
@@ -845,7 +845,6 @@ class Assessment:
 
 def write_scenario(result: ScenarioResult, out: str | Path) -> list[Path]:
     """Write ``capacity.csv``, ``summary.json`` and ``frameworks.csv`` of a scenario."""
-    import json
 
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
@@ -853,7 +852,7 @@ def write_scenario(result: ScenarioResult, out: str | Path) -> list[Path]:
     _with_banner(result.capacity, bool(result.summary.get("synthetic"))).to_csv(path, index=False)
     summary = folder / "summary.json"
     summary.write_text(
-        json.dumps(result.summary, ensure_ascii=False, indent=1, default=_json_default),
+        strictjson.dumps(result.summary, indent=1),
         encoding="utf-8",
     )
     paths = [path, summary]
@@ -875,23 +874,3 @@ def _with_banner(table: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     clean = frame.astype(object).where(frame.notna(), None)
     return clean.to_dict(orient="records")
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating,)):
-        return None if np.isnan(value) else float(value)
-    if isinstance(value, (np.bool_,)):
-        return bool(value)
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return dict(value)
-    if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json")
-    if isinstance(value, Path):
-        return str(value)
-    return str(value)

@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import strictjson
 from ..ledger import stored as rows
 from ..ledger.aggregates import channel_records
 from .assessment import Assessment, config_paths, load_configs
@@ -135,7 +136,7 @@ class _Writer:
 
     def finish(self, manifest: dict[str, Any]) -> bytes:
         manifest = {**manifest, "frames": self.meta}
-        self.zip.writestr("manifest.json", json.dumps(manifest, sort_keys=True, default=str))
+        self.zip.writestr("manifest.json", strictjson.dumps(manifest, sort_keys=True))
         self.zip.close()
         return self.buffer.getvalue()
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from paradiplomacy import strictjson
 from paradiplomacy.terminal import console, errors, fail, progress_bar
 
 if TYPE_CHECKING:  # the engine (scipy, pandas) is imported when a command runs, not at start-up
@@ -104,7 +104,7 @@ def build_cmd(
     try:
         coin = _coin(idata, imeta, hierarchy, pipeline, level_names)
         paths = coin.export(out, fmt)
-        (out / "coin.json").write_text(json.dumps(coin.to_dict(), indent=2), encoding="utf-8")
+        (out / "coin.json").write_text(strictjson.dumps(coin.to_dict(), indent=2), encoding="utf-8")
     except CompositeError as exc:
         fail(str(exc))
     _done(paths)
@@ -321,7 +321,7 @@ def _write_analysis(result: AnalysisResult, out: Path) -> list[Path]:
         "spec": result.spec,
     }
     path = out / "analysis.json"
-    path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    path.write_text(strictjson.dumps(meta, indent=2), encoding="utf-8")
     paths.append(path)
     if result.failed_runs:
         errors.print(f"{result.failed_runs} run(s) failed (all scores missing)", style="yellow")

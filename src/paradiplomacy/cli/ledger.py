@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table as RichTable
 
+from paradiplomacy import strictjson
 from paradiplomacy.cli.assess import run_demo_assessment
 from paradiplomacy.cli.options import Db, Format, RegistryFile, open_store
 from paradiplomacy.ledger.constants import STATUSES
@@ -216,7 +216,7 @@ def regions_show(
         fail(str(error.args[0]))
     data = region.model_dump()
     if fmt == "json":
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(strictjson.dumps(data, indent=2) + "\n")
         return
     table = RichTable(title=f"{region.name_en} ({region.code})", show_header=False)
     table.add_column("field", style="bold")
