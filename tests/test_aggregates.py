@@ -202,6 +202,10 @@ def test_a_ledger_and_its_records_give_the_same_assessment(synthetic_ledger: Sto
     np.testing.assert_allclose(from_ledger.channels.evidence, in_memory.channels.evidence,
                                rtol=1e-12, atol=1e-15)  # fmt: skip
     pd.testing.assert_frame_equal(from_ledger.resilience, in_memory.resilience)
+    replayed, rho = from_ledger.replay("replay_fi_2022")  # the cubes of two dates
+    expected, expected_rho = in_memory.replay("replay_fi_2022")
+    pd.testing.assert_frame_equal(replayed, expected, check_exact=False, rtol=1e-12)
+    assert rho == pytest.approx(expected_rho, nan_ok=True)
     for partner in ("DE", "CN"):
         a = from_ledger.channels.records_behind(partner=partner, n=10)
         b = in_memory.channels.records_behind(partner=partner, n=10)

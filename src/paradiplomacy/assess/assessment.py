@@ -698,8 +698,10 @@ class Assessment:
             scenario = Scenario.load(path) if path.exists() else Scenario.shipped(str(scenario))
         if scenario.date is None:
             raise ValueError(f"scenario {scenario.name!r} has no date to replay")
+        on_ledger = self.records is None and self.ledger is not None
+        source = functools.partial(record_cube, self.ledger) if on_ledger else self.ledger_records()
         return replay(
-            self.ledger_records(),
+            source,
             self.regions.reset_index(drop=True),
             self.partners,
             self.taxonomy,
@@ -707,6 +709,7 @@ class Assessment:
             self.configs["channels"],
             self.configs["frameworks"],
             availability=self.configs["availability"],
+            records_of=functools.partial(channel_records, self.ledger) if on_ledger else None,
         )
 
     # --- provenance and output ---------------------------------------------------------------

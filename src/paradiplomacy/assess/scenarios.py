@@ -39,6 +39,7 @@ Spearman rank correlation.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -52,9 +53,11 @@ from paradiplomacy.assess.channels import (
     ChannelConfig,
     ChannelTable,
     channel_strengths,
+    cube_spec,
     load_config,
 )
 from paradiplomacy.assess.frameworks import FRAMEWORKS, FrameworkConfig
+from paradiplomacy.ledger.aggregates import CubeSpec
 from paradiplomacy.ledger.taxonomy import Taxonomy
 from paradiplomacy.resources import data_path
 
@@ -392,7 +395,7 @@ def country_totals(
 
 
 def replay(
-    records: pd.DataFrame,
+    records: pd.DataFrame | Callable[[CubeSpec], pd.DataFrame],
     regions: pd.DataFrame,
     partners: pd.DataFrame,
     taxonomy: Taxonomy,
@@ -402,27 +405,38 @@ def replay(
     suitability: pd.DataFrame | None = None,
     *,
     availability: AvailabilityTable | None = None,
+    records_of: Callable[..., pd.DataFrame] | None = None,
 ) -> tuple[pd.DataFrame, float]:
     """Capacity from the ledger before ``scenario.date`` beside activity recorded after it.
 
     Returns the frame (region, name_en, capacity, rank, framework, observed, observed_rank,
     ``after_<channel>`` activity in event-equivalents) and the Spearman rank correlation of
-    capacity and observed (NaN when either is constant).
+    capacity and observed (NaN when either is constant). ``records``: current records, or a
+    function that returns their record cube for a :class:`CubeSpec` (e.g.
+    ``functools.partial(record_cube, store)``: the database aggregates the ledger), and then
+    ``records_of`` reads the records behind the capacity (:class:`ChannelTable`).
     """
     if scenario.date is None:
         raise AssessConfigError(f"scenario {scenario.name!r}: key 'date': replay needs a date")
     config = config if config is not None else ChannelConfig.load()
     availability = availability or AvailabilityTable.load()
-    before = channel_strengths(
-        records, regions, partners, taxonomy, scenario.date - dt.timedelta(days=1), config
-    )
+
+    def evidence(as_of: dt.date, cfg: ChannelConfig) -> ChannelTable:
+        if not callable(records):
+            return channel_strengths(records, regions, partners, taxonomy, as_of, cfg)
+        cube = records(cube_spec(as_of, cfg, list(taxonomy.instruments)))
+        return channel_strengths(
+            cube, regions, partners, taxonomy, as_of, cfg, records_of=records_of
+        )
+
+    before = evidence(scenario.date - dt.timedelta(days=1), config)
     cap = capacity(before, scenario, framework_config, suitability, availability=availability)
     days = round(scenario.replay_years * DAYS_PER_YEAR)
     end = scenario.date + dt.timedelta(days=days)
     after_config = config.model_copy(
         update={"half_life": float("inf"), "window": (days + 0.5) / DAYS_PER_YEAR, "structural": {}}
     )
-    after = channel_strengths(records, regions, partners, taxonomy, end, after_config)
+    after = evidence(end, after_config)
     activity = after.raw(tuple(scenario.closed_instruments), partner=scenario.partner)
     a = scenario.availability_row(availability, before.channels)
     observed = np.log1p(activity) @ (a > 0).astype(float)
