@@ -230,3 +230,32 @@ def test_aggregates_on_postgres(postgres_url: str) -> None:
         np.testing.assert_allclose(got["weight"], want["weight"], rtol=1e-12)
     finally:
         store.close()
+
+
+def test_the_records_behind_an_explanation_are_those_of_its_indicators(
+    synthetic_ledger: Store,
+) -> None:
+    from paradiplomacy.assess.assessment import Assessment
+    from paradiplomacy.indicators.definitions import LedgerIndicator, instrument_ids
+
+    a = Assessment.from_store(synthetic_ledger, runs=50)
+    definitions = {ind.code: ind for ind in a.configs["catalogue"].indicators}
+    for code in ("RU-TA", "RU-KGD", "RU-PRI"):
+        e = a.explain(code)
+        cited = [definitions[i["indicator"]] for i in e["indicators"]]
+        allowed = {
+            inst
+            for ind in cited
+            if isinstance(ind, LedgerIndicator)
+            for inst in instrument_ids(ind, a.taxonomy)
+        }
+        assert e["records"], code
+        assert {r["instrument"] for r in e["records"]} <= allowed, code
+        for r in e["records"]:
+            assert any(
+                isinstance(ind, LedgerIndicator)
+                and r["instrument"] in instrument_ids(ind, a.taxonomy)
+                and (ind.first_year(a.year) or 0) <= r["year"] <= a.year
+                and r["status"] not in ind.exclude_statuses
+                for ind in cited
+            ), (code, r)

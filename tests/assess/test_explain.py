@@ -60,6 +60,10 @@ def test_contributions_by_hand(coin):
     # i3: UA has the lowest raw value (10 of 10..50): 0; median of 0, 50, 25, 75, 100 is 50.
     assert c.loc["i3", "difference"] == pytest.approx(-50 / 6)
     assert c.loc["i3", "rank"] == 5 and c.loc["i3", "raw"] == 10
+    assert c.loc["i3", "tied"] == 1 and c.loc["i3", "n_units"] == 5
+    # i1 is ranked on its denominated value, the value in its unit: UA's 2 is the largest,
+    # shared with another unit (both normalise to 100), so a joint first place
+    assert c.loc["i1", "rank"] == 1 and c.loc["i1", "raw"] == 2 and c.loc["i1", "tied"] == 2
     # The contributions add up to the arithmetic index score.
     assert c["contribution"].sum() == pytest.approx(coin.scores().loc["UA"])
     # Sorted by |difference|: i1 8.89, i3 8.33 and i4 8.33 (i4: 100 x 1/6 vs median 50 x 1/6),
@@ -84,8 +88,8 @@ def test_explain_class_picks_the_largest_contributions(coin):
     assert [d["indicator"] for d in out["indicators"]] == ["i1", "i3"]
     assert out["probability"] == 0.82 and out["level"] == 2
     assert out["text"] == (
-        "Active with probability 0.82. Above the median region: Indicator one (2, 1st of 5); "
-        "below the median region: Indicator three (10, 5th of 5)."
+        "Active with probability 0.82. Above the median region: Indicator one (2 count, joint "
+        "1st of 5); below the median region: Indicator three (10 share, 5th of 5)."
     )
     assert [r["uid"] for r in out["records"]] == ["u5", "u2"]
     assert out["records"][1]["date"] == "2023-01-01" and out["records"][1]["source"] == "s2"
@@ -96,7 +100,7 @@ def test_explain_class_picks_the_largest_contributions(coin):
     assert guarded["probability"] is None
     assert guarded["text"] == (
         "Active (nominal level 2; no uncertainty runs). Above the median region: "
-        "Indicator one (2, 1st of 5). Guards: Leader needs x."
+        "Indicator one (2 count, joint 1st of 5). Guards: Leader needs x."
     )
 
 

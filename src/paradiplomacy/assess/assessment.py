@@ -38,10 +38,11 @@ from ..indicators.compute import (
     compute_indicators,
     data_origin,
     denominators,
+    evidence,
     indicator_tables,
     provenance,
 )
-from ..indicators.definitions import Catalogue
+from ..indicators.definitions import Catalogue, LedgerIndicator
 from ..ledger.aggregates import (
     channel_records,
     cube_from_records,
@@ -524,7 +525,24 @@ class Assessment:
             contributions = pd.DataFrame(
                 columns=["indicator", "pillar", "raw", "normalised", "weight", "contribution"]
             )
-        return explain_class(code, row, contributions, self.region_records(code), top_n=top_n)
+        records = self.region_records(code)
+        cited = self._cited_records(code, records, list(contributions["indicator"].head(top_n)))
+        return explain_class(code, row, contributions, cited, top_n=top_n)
+
+    def _cited_records(
+        self, code: str, records: pd.DataFrame, indicators: list[str]
+    ) -> pd.DataFrame:
+        """The records of region ``code`` behind the ledger indicators ``indicators`` (their
+        instruments, years, statuses and partners: :func:`~..indicators.compute.evidence`)."""
+        definitions = {ind.code: ind for ind in self.configs["catalogue"].indicators}
+        uids: set[str] = set()
+        for name in indicators:
+            ind = definitions.get(name)
+            if isinstance(ind, LedgerIndicator) and len(records):
+                found = evidence(records, self.regions.reset_index(drop=True), self.partners,
+                                 self.taxonomy, self.year, ind, region=code)  # fmt: skip
+                uids.update(found["uid"].astype(str))
+        return records[records["uid"].astype(str).isin(uids).to_numpy()]
 
     def region_records(self, code: str) -> pd.DataFrame:
         """The current records of region ``code``, in ledger order (read by key from the

@@ -36,9 +36,12 @@ def indicator_contributions(coin: Coin, code: str) -> pd.DataFrame:
     """Each indicator's part in unit ``code``'s index score, sorted by ``|difference|``.
 
     Columns: ``indicator``, ``name`` (iName), ``parent`` (its level-2 group), ``raw`` (the value
-    before the pipeline, NaN if not kept), ``value`` (normalised), ``rank`` (1 = best normalised
-    value among units, values equal to 9 decimals tied; direction already applied by
-    normalisation), ``n_units``, ``weight``
+    in its unit: after any denominator, before imputation and the rest of the pipeline; NaN if
+    missing), ``unit`` (iMeta's Unit), ``value`` (normalised),
+    ``rank`` (1 = best raw value among the units with one, in the indicator's direction: the
+    region's standing before imputation, winsorising and normalisation; values equal to 9
+    decimals are tied and share the best rank), ``tied`` (units with the region's raw value,
+    itself included), ``n_units`` (units with a raw value), ``weight``
     (effective weight), ``contribution = value x weight``, ``median_contribution`` (median over
     units of their contributions), ``difference = contribution - median_contribution``. Ties in
     ``|difference|`` keep the framework's indicator order.
@@ -54,15 +57,30 @@ def indicator_contributions(coin: Coin, code: str) -> pd.DataFrame:
     row = norm.index.get_loc(code)
     with np.errstate(all="ignore"):
         median = np.nanmedian(np.where(np.isnan(contrib), np.nan, contrib), axis=0)
-    # values equal to 9 decimals share a rank: the same evidence summed in another order
-    # (records one by one, or grouped by the database) differs only in the last bits
-    ranks = rank_min_rows(-np.round(values, 9).T)[:, row]
     meta = fw.index_meta.set_index("iCode")
-    raw_stage = coin.stages.get("Raw")
-    raw = (
-        raw_stage.loc[code, indicators].to_numpy(dtype=np.float64)
+    # the values in the indicator's unit: after any denominator, before imputation
+    raw_stage = coin.stages.get("Denominated", coin.stages.get("Raw"))
+    raws = (
+        raw_stage.loc[:, indicators].reindex(norm.index).to_numpy(dtype=np.float64)
         if raw_stage is not None
-        else np.full(len(indicators), np.nan)
+        else values
+    )
+    raw = raws[row] if raw_stage is not None else np.full(len(indicators), np.nan)
+    # ranks compare the raw values (not winsorised or normalised ones) in the indicator's
+    # direction; values equal to 9 decimals are tied (the same evidence summed in another
+    # order, one record at a time or grouped by the database, differs in the last bits)
+    direction = meta["Direction"].reindex(indicators).fillna(1.0).to_numpy(dtype=np.float64)
+    keyed = np.round(raws, 9) * direction[None, :]
+    ranks = rank_min_rows(-keyed.T)[:, row]
+    own = keyed[row]
+    tied = np.array(
+        [int(np.sum(keyed[:, j] == own[j])) if np.isfinite(own[j]) else 0
+         for j in range(len(indicators))]
+    )  # fmt: skip
+    units = (
+        meta["Unit"].reindex(indicators).fillna("").astype(str).to_numpy()
+        if "Unit" in meta.columns
+        else np.full(len(indicators), "", dtype=object)
     )
     parents = [fw.parents.get(i) or "" for i in indicators]
     names = meta["iName"].reindex(indicators).fillna("").astype(str).to_numpy()
@@ -72,9 +90,11 @@ def indicator_contributions(coin: Coin, code: str) -> pd.DataFrame:
             "name": names,
             "parent": parents,
             "raw": raw,
+            "unit": units,
             "value": values[row],
             "rank": ranks,
-            "n_units": (~np.isnan(values)).sum(axis=0),
+            "tied": tied,
+            "n_units": (~np.isnan(raws)).sum(axis=0),
             "weight": weights,
             "contribution": contrib[row],
             "median_contribution": median,
@@ -122,11 +142,21 @@ def _clean(value: Any) -> Any:
 
 
 def _phrase(row: Mapping[str, Any]) -> str:
+    """``Name (value unit, [joint ]Nth of M)``: the raw value with its unit and the region's
+    standing on it; without a raw value (imputed), the normalised value."""
     name = str(row["name"] or row["indicator"])
     raw = row["raw"]
-    shown = f"{raw:g}" if raw is not None and np.isfinite(raw) else f"{row['value']:.1f} normalised"
+    unit = str(row.get("unit") or "")
+    if raw is not None and np.isfinite(raw):
+        shown = f"{raw:,.0f}" if abs(raw) >= 100 else f"{raw:.3g}"
+        shown = f"{shown} {unit}" if unit else shown
+    else:
+        shown = f"{row['value']:.1f} normalised (no raw value)"
     rank = row["rank"]
-    where = f", {ordinal(int(rank))} of {int(row['n_units'])}" if np.isfinite(rank) else ""
+    where = ""
+    if rank is not None and np.isfinite(rank):
+        joint = "joint " if int(row.get("tied") or 1) > 1 else ""
+        where = f", {joint}{ordinal(int(rank))} of {int(row['n_units'])}"
     return f"{name} ({shown}{where})"
 
 
