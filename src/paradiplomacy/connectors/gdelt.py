@@ -22,9 +22,11 @@ the rest of the file.
 or the CSV inside a ``.CSV.zip``, extracted to a temporary directory) with explicit column types
 and ``store_rejects`` (so DuckDB itself reports each malformed line with its line number), and in
 the same scan counts the rows and collects the rows of the registry's regions; the partner rule
-is then applied to those few rows, vectorised. :func:`run_duckdb` applies it to each file in
-turn; :func:`run_dask` makes each file one task on a Dask cluster (``client.map`` of the same
-function), and concatenates the results in file order, so both give identical results.
+is then applied to those few rows, vectorised on Arrow and NumPy arrays. :func:`run_duckdb`
+applies it to each file in turn on one DuckDB connection (the partner rule of one file runs in a
+second thread while DuckDB reads the next); :func:`run_dask` makes each file one task on a Dask
+cluster (``client.map`` of the same function), and concatenates the results in file order, so
+both give identical results.
 
 **Downloads.** :func:`master_file_list` reads GDELT's master file list (lines ``size md5 URL``);
 :func:`export_urls` selects the export files of a date range; :func:`download` fetches them with
@@ -42,6 +44,7 @@ import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -217,7 +220,7 @@ def filter_file(
     """
     con = _connect(threads)
     try:
-        return _filter_path(Path(path), name or str(path), rule, con)
+        return _finish(_scan_path(Path(path), rule, con), name or str(path), rule)
     finally:
         con.close()
 
@@ -229,11 +232,11 @@ def _connect(threads: int | None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _filter_path(path: Path, name: str, rule: Rule, con: duckdb.DuckDBPyConnection) -> FileResult:
+def _scan_path(path: Path, rule: Rule, con: duckdb.DuckDBPyConnection) -> _Scan:
     if path.suffix.lower() == ".zip":
         with tempfile.TemporaryDirectory(prefix="gdelt-") as tmp:
-            return _filter_csv(_unzip(path, Path(tmp)), name, rule, con)
-    return _filter_csv(path, name, rule, con)
+            return _scan_csv(_unzip(path, Path(tmp)), rule, con)
+    return _scan_csv(path, rule, con)
 
 
 def _unzip(path: Path, into: Path) -> Path:
@@ -279,7 +282,17 @@ def _prefilter_sql(rule: Rule) -> str:
     )
 
 
-def _filter_csv(csv: Path, name: str, rule: Rule, con: duckdb.DuckDBPyConnection) -> FileResult:
+@dataclass
+class _Scan:
+    """What DuckDB's scan of one file gives: the well-formed rows' count, the candidate rows
+    (:data:`_HIT_FIELDS`) and the rejected lines ``(line, error type, column, message)``."""
+
+    rows: int
+    hits: pa.Table
+    rejects: list[tuple[int, str, str, str]]
+
+
+def _scan_csv(csv: Path, rule: Rule, con: duckdb.DuckDBPyConnection) -> _Scan:
     fields = ", ".join(f'{_sql_text(k)}: "{v}"' for k, v in _HIT_FIELDS.items())
     # One scan: count(*) of the well-formed rows and the list of the candidate rows (one
     # struct per row; all the checked numeric columns are among its fields, so DuckDB casts,
@@ -297,6 +310,12 @@ def _filter_csv(csv: Path, name: str, rule: Rule, con: duckdb.DuckDBPyConnection
     con.execute("DROP TABLE rejects; DROP TABLE reject_scans")
     n = int(table.column("n")[0].as_py())
     hits = pa.Table.from_struct_array(table.column("hits").combine_chunks().flatten())
+    return _Scan(n, hits, rejects)
+
+
+def _finish(scan: _Scan, name: str, rule: Rule) -> FileResult:
+    """The rule's exact region test and partner rule on a file's scan."""
+    n, hits, rejects = scan.rows, scan.hits, scan.rejects
     region = pc.index_in(hits.column("adm1"), value_set=pa.array(list(rule.fips), pa.string()))
     in_region = pc.is_valid(region)
     hits = hits.filter(in_region)
@@ -393,13 +412,19 @@ def _apply_partners(hits: pa.Table, region: pa.Array, rule: Rule, result: FileRe
         # not expected (the columns are checked), but then convert as :func:`_typed` does
         result.events = _typed(pd.DataFrame(columns))
         return
-    for k in ("quad_class", "num_mentions", "num_sources", "num_articles"):
-        columns[k] = columns[k].astype(np.int64)
+    for k in numbers:  # own, writable arrays (Arrow's may be read-only views)
+        columns[k] = np.array(
+            columns[k], dtype=np.float64 if k in ("goldstein", "avg_tone") else np.int64
+        )
+    # one block per column: no consolidation copy (pandas consolidates when frames are joined)
     result.events = pd.DataFrame(
         {
-            k: pd.Series(columns[k], dtype=object if columns[k].dtype == object else None)
+            k: pd.Series(
+                columns[k], dtype=object if columns[k].dtype == object else None, copy=False
+            )
             for k in EVENT_COLUMNS
-        }
+        },
+        copy=False,
     )
 
 
@@ -476,11 +501,21 @@ def run_duckdb(
     names: Sequence[str] | None = None,
 ) -> FilterReport:
     """The DuckDB engine: :func:`filter_file` on each file in turn (``names`` as there), on one
-    DuckDB connection."""
+    DuckDB connection.
+
+    While DuckDB reads a file, a second thread applies the rest of the rule to the previous
+    file's candidate rows (DuckDB releases the GIL while it reads), so the Python part of the
+    filter overlaps the next scan instead of following it.
+    """
     names = list(names) if names is not None else [str(p) for p in paths]
     con = _connect(threads)
     try:
-        results = [_filter_path(Path(p), n, rule, con) for p, n in zip(paths, names, strict=True)]
+        with ThreadPoolExecutor(max_workers=1) as finisher:
+            pending = [
+                finisher.submit(_finish, _scan_path(Path(p), rule, con), n, rule)
+                for p, n in zip(paths, names, strict=True)
+            ]
+            results = [f.result() for f in pending]
     finally:
         con.close()
     return FilterReport(results, engine="duckdb")
