@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -104,6 +105,97 @@ def test_zip_input_gives_what_the_csv_gives(rule) -> None:
     assert all(f == str(ZIP_A) for f, _, _ in zipped.malformed)
     b = gdelt.filter_file(ZIP_B, rule)
     assert b.malformed[0][1:] == (4, "wrong column count (62 instead of 61)")
+
+
+def test_one_run_over_several_files_reports_each_files_own_bad_numbers(rule, tmp_path) -> None:
+    # run_duckdb reads all files on one DuckDB connection, in one scan per file that both
+    # checks the numeric columns of every row and collects the region rows: each file's
+    # malformed lines (bad numbers with their column, wrong column counts) are its own.
+    lines = CSV_A.read_text(encoding="utf-8").split("\n")
+    fields = lines[3].split("\t")  # line 4: RS48, a registry region
+    fields[gdelt.COLUMNS.index("NumMentions")] = "ten"
+    lines[3] = "\t".join(fields)
+    fields = lines[2].split("\t")  # line 3: US06, not a registry region
+    fields[gdelt.COLUMNS.index("AvgTone")] = "1,5"
+    lines[2] = "\t".join(fields)
+    bad = tmp_path / "bad.export.CSV"
+    bad.write_text("\n".join(lines), encoding="utf-8")
+    files = [CSV_A, bad, ZIP_B, CSV_A]
+    report = gdelt.run_duckdb(files, rule)
+    alone = [gdelt.filter_file(f, rule) for f in files]
+    for got, expected in zip(report.files, alone, strict=True):
+        assert got.malformed == expected.malformed
+        pd.testing.assert_frame_equal(got.events, expected.events)
+        assert (got.rows_read, got.rows_kept, got.skipped) == (
+            expected.rows_read,
+            expected.rows_kept,
+            expected.skipped,
+        )
+    assert [(line, why.split(":")[0]) for f, line, why in report.malformed if f == str(bad)] == [
+        (3, "bad value in AvgTone"),
+        (4, "bad value in NumMentions"),
+        (8, "wrong column count (60 instead of 61)"),
+        (9, "bad value in GoldsteinScale"),
+        (12, "bad value in Day"),
+    ]
+    assert [m[1] for m in report.files[0].malformed] == [8, 9, 12]
+    assert [m[1] for m in report.files[3].malformed] == [8, 9, 12]
+    assert report.files[1].rows_read == 12 and report.files[1].skipped[gdelt.SKIP_MALFORMED] == 5
+
+
+def _reference(path: Path, rule: gdelt.Rule) -> tuple[list, Counter, Counter, int]:
+    """The default rule row by row (docs/gdelt.md) on a file of well-formed lines."""
+    events, skipped, unresolved, kept = [], Counter(), Counter(), 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        f = dict(zip(gdelt.COLUMNS, line.split("\t"), strict=True))
+        region = rule.fips.get(f["ActionGeo_ADM1Code"])
+        if region is None:
+            skipped[gdelt.SKIP_REGION] += 1
+            continue
+        codes = []
+        for code in (f["Actor1CountryCode"].strip(), f["Actor2CountryCode"].strip()):
+            if code and code != rule.home and code not in codes:
+                codes.append(code)
+        unresolved.update(c for c in codes if c not in rule.partners)
+        partners = list(dict.fromkeys(rule.partners[c] for c in codes if c in rule.partners))
+        if not codes:
+            skipped[gdelt.SKIP_NO_PARTNER] += 1
+        elif not partners:
+            skipped[gdelt.SKIP_UNRESOLVED] += 1
+        else:
+            kept += 1
+        events += [(int(f["GlobalEventID"]), region, p, f["SOURCEURL"]) for p in partners]
+    return sorted(events), skipped, unresolved, kept
+
+
+def test_partner_rule_matches_a_row_by_row_reference(rule, tmp_path: Path) -> None:
+    # odd actor codes (padded, repeated on both sides, home, empty, not countries) and
+    # repeated event IDs, against the documented rule applied row by row
+    rng = np.random.default_rng(13)
+    actors = ["RUS", " RUS", "TUR", "TUR ", " DEU", "DEU", "", "  ", "AFR", "EUR ", "USA", "XYZ"]
+    adm1 = ["RS73", "RS48", "RS", "US06", "RS01", "UP20", "RS99", "rs73"]
+    base = CSV_A.read_text(encoding="utf-8").split("\n")[0].split("\t")
+    lines = []
+    for i in range(400):
+        f = list(base)
+        f[gdelt.COLUMNS.index("GlobalEventID")] = str(5000 + int(rng.integers(0, 150)))
+        f[gdelt.COLUMNS.index("Actor1CountryCode")] = str(rng.choice(actors))
+        f[gdelt.COLUMNS.index("Actor2CountryCode")] = str(rng.choice(actors))
+        f[gdelt.COLUMNS.index("ActionGeo_ADM1Code")] = str(rng.choice(adm1))
+        f[gdelt.COLUMNS.index("SOURCEURL")] = f"https://news.example.org/{i}"
+        lines.append("\t".join(f))
+    path = tmp_path / "odd.export.CSV"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = gdelt.filter_file(path, rule)
+    events, skipped, unresolved, kept = _reference(path, rule)
+    got = result.events
+    columns = ["global_event_id", "region", "partner", "source_url"]
+    rows = list(got[columns].itertuples(index=False, name=None))
+    assert [r[0::2] for r in rows] == sorted(r[0::2] for r in rows)  # by event, then partner
+    assert sorted(rows) == events
+    assert result.skipped == skipped and result.unresolved == unresolved
+    assert result.rows_kept == kept and result.rows_read == 400 and not result.malformed
+    assert len(events) > 100 and set(unresolved) == {"AFR", "EUR", "XYZ"}
 
 
 def test_fetch_files_inserts_and_a_rerun_adds_nothing(ledger: Store) -> None:

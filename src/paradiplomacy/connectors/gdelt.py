@@ -22,9 +22,11 @@ the rest of the file.
 or the CSV inside a ``.CSV.zip``, extracted to a temporary directory) with explicit column types
 and ``store_rejects`` (so DuckDB itself reports each malformed line with its line number), and in
 the same scan counts the rows and collects the rows of the registry's regions; the partner rule
-is then applied to those few rows, vectorised. :func:`run_duckdb` applies it to each file in
-turn; :func:`run_dask` makes each file one task on a Dask cluster (``client.map`` of the same
-function), and concatenates the results in file order, so both give identical results.
+is then applied to those few rows, vectorised on Arrow and NumPy arrays. :func:`run_duckdb`
+applies it to each file in turn on one DuckDB connection (the partner rule of one file runs in a
+second thread while DuckDB reads the next); :func:`run_dask` makes each file one task on a Dask
+cluster (``client.map`` of the same function), and concatenates the results in file order, so
+both give identical results.
 
 **Downloads.** :func:`master_file_list` reads GDELT's master file list (lines ``size md5 URL``);
 :func:`export_urls` selects the export files of a date range; :func:`download` fetches them with
@@ -42,6 +44,7 @@ import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +52,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pycountry
 
 from ..ledger.events import EVENT_COLUMNS, InsertReport, insert_events
@@ -209,17 +213,30 @@ def filter_file(
     """Apply the default rule to one export file (``.CSV`` or ``.CSV.zip``); see the module doc.
 
     DuckDB reads the file once: ``count(*)`` of the well-formed rows and the rows whose
-    ``ActionGeo_ADM1Code`` may be a region's FIPS code (filtered ``list`` aggregates; the exact
-    test follows), while its ``store_rejects`` table collects the malformed lines. ``threads``
-    limits DuckDB's threads (one per Dask worker thread). ``name`` is the file's name in the
-    results and reports (the URL of a downloaded file; the path by default).
+    ``ActionGeo_ADM1Code`` may be a region's FIPS code (a filtered ``list`` of structs; the
+    exact test follows), while its ``store_rejects`` table collects the malformed lines.
+    ``threads`` limits DuckDB's threads (one per Dask worker thread). ``name`` is the file's
+    name in the results and reports (the URL of a downloaded file; the path by default).
     """
-    path = Path(path)
-    name = name or str(path)
+    con = _connect(threads)
+    try:
+        return _finish(_scan_path(Path(path), rule, con), name or str(path), rule)
+    finally:
+        con.close()
+
+
+def _connect(threads: int | None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    return con
+
+
+def _scan_path(path: Path, rule: Rule, con: duckdb.DuckDBPyConnection) -> _Scan:
     if path.suffix.lower() == ".zip":
         with tempfile.TemporaryDirectory(prefix="gdelt-") as tmp:
-            return _filter_csv(_unzip(path, Path(tmp)), name, rule, threads)
-    return _filter_csv(path, name, rule, threads)
+            return _scan_csv(_unzip(path, Path(tmp)), rule, con)
+    return _scan_csv(path, rule, con)
 
 
 def _unzip(path: Path, into: Path) -> Path:
@@ -265,36 +282,52 @@ def _prefilter_sql(rule: Rule) -> str:
     )
 
 
-def _filter_csv(csv: Path, name: str, rule: Rule, threads: int | None) -> FileResult:
-    pre = _prefilter_sql(rule)
-    lists = ", ".join(f'list("{v}") FILTER (WHERE {pre}) AS {k}' for k, v in _HIT_FIELDS.items())
-    con = duckdb.connect()
-    try:
-        if threads:
-            con.execute(f"SET threads = {int(threads)}")
-        # One scan: count(*) of the well-formed rows and one list per hit column (the numeric
-        # columns are among them, so DuckDB casts, and checks, them on every row).
-        # Fetched as Arrow: the lists are flattened without copying row by row.
-        table = con.sql(f"SELECT count(*) AS n, {lists} FROM {_read_csv_sql(csv)}").to_arrow_table()
-        n = table.column("n")[0].as_py()
-        frame = pa.table(
-            {k: table.column(k).combine_chunks().flatten() for k in _HIT_FIELDS}
-        ).to_pandas()
-        rejects = con.execute(
-            "SELECT line, min(error_type), min(coalesce(column_name, '')), "
-            "min(error_message) FROM rejects GROUP BY line ORDER BY line"
-        ).fetchall()
-    finally:
-        con.close()
-    frame = frame[frame["adm1"].isin(rule.fips)].reset_index(drop=True)
-    result = FileResult(file=name, events=empty_events(), rows_read=int(n) + len(rejects))
+@dataclass
+class _Scan:
+    """What DuckDB's scan of one file gives: the well-formed rows' count, the candidate rows
+    (:data:`_HIT_FIELDS`) and the rejected lines ``(line, error type, column, message)``."""
+
+    rows: int
+    hits: pa.Table
+    rejects: list[tuple[int, str, str, str]]
+
+
+def _scan_csv(csv: Path, rule: Rule, con: duckdb.DuckDBPyConnection) -> _Scan:
+    fields = ", ".join(f'{_sql_text(k)}: "{v}"' for k, v in _HIT_FIELDS.items())
+    # One scan: count(*) of the well-formed rows and the list of the candidate rows (one
+    # struct per row; all the checked numeric columns are among its fields, so DuckDB casts,
+    # and checks, them on every row, not only on the candidates).
+    # Fetched as Arrow: the list is flattened into columns without copying row by row.
+    table = con.sql(
+        f"SELECT count(*) AS n, list({{{fields}}}) FILTER (WHERE {_prefilter_sql(rule)}) AS hits "
+        f"FROM {_read_csv_sql(csv)}"
+    ).to_arrow_table()
+    rejects = con.execute(
+        "SELECT line, min(error_type), min(coalesce(column_name, '')), "
+        "min(error_message) FROM rejects GROUP BY line ORDER BY line"
+    ).fetchall()
+    # The rejects tables of a connection collect every scan: empty them for the next file.
+    con.execute("DROP TABLE rejects; DROP TABLE reject_scans")
+    n = int(table.column("n")[0].as_py())
+    hits = pa.Table.from_struct_array(table.column("hits").combine_chunks().flatten())
+    return _Scan(n, hits, rejects)
+
+
+def _finish(scan: _Scan, name: str, rule: Rule) -> FileResult:
+    """The rule's exact region test and partner rule on a file's scan."""
+    n, hits, rejects = scan.rows, scan.hits, scan.rejects
+    region = pc.index_in(hits.column("adm1"), value_set=pa.array(list(rule.fips), pa.string()))
+    in_region = pc.is_valid(region)
+    hits = hits.filter(in_region)
+    region = region.filter(in_region)
+    result = FileResult(file=name, events=empty_events(), rows_read=n + len(rejects))
     for line, kind, column, message in rejects:
         reason = _malformed_reason(kind, column, message)
         result.malformed.append((name, int(line), reason))
     if rejects:
         result.skipped[SKIP_MALFORMED] = len(rejects)
-    result.skipped[SKIP_REGION] = int(n) - len(frame)
-    _apply_partners(frame, rule, result)
+    result.skipped[SKIP_REGION] = n - hits.num_rows
+    _apply_partners(hits, region, rule, result)
     result.skipped = Counter({k: v for k, v in result.skipped.items() if v})
     return result
 
@@ -307,38 +340,98 @@ def _malformed_reason(kind: str, column: str, message: str) -> str:
     return f"{kind.lower()}: {message}"
 
 
-def _apply_partners(frame: pd.DataFrame, rule: Rule, result: FileResult) -> None:
-    """Steps 2-4 of the rule on the rows of a registry region (vectorised)."""
-    if frame.empty:
+def _apply_partners(hits: pa.Table, region: pa.Array, rule: Rule, result: FileResult) -> None:
+    """Steps 2-4 of the rule on the rows of a registry region (``hits``; ``region``: the index of
+    each row's FIPS code in ``rule.fips``), vectorised on arrays of codes.
+
+    The actor codes are dictionary-encoded: the rule (strip, home country, partner lookup) runs
+    once per distinct code, and the rows only carry integer codes. For each row, ``c1``/``c2``
+    are the codes of actor 1 and 2 (-1: empty or the home country) and ``p1``/``p2`` their
+    partners' ranks in alphabetical order (-1: none); actor 2 is dropped when it repeats actor
+    1's code or partner, so each row gives each code, and each partner, once.
+    """
+    m = hits.num_rows
+    if m == 0:
         return
-    frame = frame.reset_index(drop=True)
-    frame["region"] = frame["adm1"].map(rule.fips)
-    long = pd.DataFrame(
-        {
-            "row": np.concatenate([frame.index.to_numpy(), frame.index.to_numpy()]),
-            "code": pd.concat([frame["actor1"], frame["actor2"]], ignore_index=True)
-            .fillna("")
-            .astype(str)
-            .str.strip()
-            .to_numpy(),
-        }
+    actors = pa.concat_arrays(
+        [hits.column("actor1").combine_chunks(), hits.column("actor2").combine_chunks()]
     )
-    long = long[(long["code"] != "") & (long["code"] != rule.home)].drop_duplicates()
-    long["partner"] = long["code"].map(rule.partners)
-    unresolved = long[long["partner"].isna()]
-    result.unresolved.update(unresolved["code"].value_counts().to_dict())
-    resolved = long.dropna(subset=["partner"])
-    with_codes = set(long["row"])
-    with_partner = set(resolved["row"])
-    result.skipped[SKIP_NO_PARTNER] += len(frame) - len(with_codes)
-    result.skipped[SKIP_UNRESOLVED] += len(with_codes - with_partner)
-    result.rows_kept = len(with_partner)
-    pairs = resolved[["row", "partner"]].drop_duplicates()
-    events = frame.loc[pairs["row"].to_numpy()].reset_index(drop=True)
-    events["partner"] = pairs["partner"].to_numpy()
-    events["source_file"] = result.file
-    events = events.sort_values(["global_event_id", "partner"], kind="stable")
-    result.events = _typed(events)
+    encoded = pc.dictionary_encode(pc.fill_null(actors, ""))
+    distinct = pc.utf8_trim_whitespace(encoded.dictionary).to_pylist()
+    codes: dict[str, int] = {}
+    code_of = np.full(len(distinct), -1, dtype=np.int64)
+    for i, code in enumerate(distinct):
+        if code and code != rule.home:
+            code_of[i] = codes.setdefault(code, len(codes))
+    names = list(codes)
+    partners = sorted({rule.partners[c] for c in names if c in rule.partners})
+    rank = {p: i for i, p in enumerate(partners)}
+    # partner rank of each code, and a trailing -1 so that code -1 maps to partner -1
+    partner_of = np.array([rank.get(rule.partners.get(c), -1) for c in names] + [-1], np.int64)
+    cid = code_of[encoded.indices.to_numpy()]
+    c1, c2 = cid[:m], cid[m:]
+    c2 = np.where(c2 == c1, -1, c2)
+    p1, p2 = partner_of[c1], partner_of[c2]
+    p2 = np.where(p2 == p1, -1, p2)
+    # unresolved codes, counted in the order the rows give them (actor 1's, then actor 2's)
+    unresolved = np.concatenate([c1[(c1 >= 0) & (p1 < 0)], c2[(c2 >= 0) & (partner_of[c2] < 0)]])
+    if len(unresolved):
+        counts = pd.Series(np.array(names, dtype=object)[unresolved]).value_counts()
+        result.unresolved.update(counts.to_dict())
+    with_code = (c1 >= 0) | (c2 >= 0)
+    with_partner = (p1 >= 0) | (p2 >= 0)
+    result.skipped[SKIP_NO_PARTNER] += int(m - with_code.sum())
+    result.skipped[SKIP_UNRESOLVED] += int((with_code & ~with_partner).sum())
+    result.rows_kept = int(with_partner.sum())
+    rows = np.arange(m)
+    row = np.concatenate([rows[p1 >= 0], rows[p2 >= 0]])
+    partner = np.concatenate([p1[p1 >= 0], p2[p2 >= 0]])
+    event_id = hits.column("global_event_id").to_numpy()
+    order = np.lexsort((partner, event_id[row]))  # stable: by event, then partner
+    row, partner = row[order], partner[order]
+    take = pa.array(row)
+    columns = {
+        "global_event_id": event_id[row],
+        "date": hits.column("date").take(take).to_pandas(date_as_object=True).to_numpy(),
+        "region": _objects(list(rule.fips.values()), region.take(take).to_numpy()),
+        "partner": _objects(partners, partner),
+    }
+    for k in ("event_code", "event_root_code"):  # a few distinct codes: one object each
+        encoded = pc.dictionary_encode(hits.column(k).take(take)).combine_chunks()
+        indices = pc.fill_null(encoded.indices, len(encoded.dictionary)).to_numpy()
+        columns[k] = _objects(encoded.dictionary.to_pylist(), indices)
+    url = hits.column("source_url").take(take)
+    columns["source_url"] = url.to_numpy()
+    if url.null_count:
+        columns["source_url"][pc.is_null(url).to_numpy()] = np.nan
+    columns["source_file"] = _objects([result.file], np.zeros(len(row), np.int64))
+    numbers = ("quad_class", "goldstein", "num_mentions", "num_sources", "num_articles", "avg_tone")
+    for k in numbers:
+        columns[k] = hits.column(k).take(take).to_numpy()
+    if any(hits.column(k).null_count for k in ("global_event_id", "date", *numbers)):
+        # not expected (the columns are checked), but then convert as :func:`_typed` does
+        result.events = _typed(pd.DataFrame(columns))
+        return
+    for k in numbers:  # own, writable arrays (Arrow's may be read-only views)
+        columns[k] = np.array(
+            columns[k], dtype=np.float64 if k in ("goldstein", "avg_tone") else np.int64
+        )
+    # one block per column: no consolidation copy (pandas consolidates when frames are joined)
+    result.events = pd.DataFrame(
+        {
+            k: pd.Series(
+                columns[k], dtype=object if columns[k].dtype == object else None, copy=False
+            )
+            for k in EVENT_COLUMNS
+        },
+        copy=False,
+    )
+
+
+def _objects(values: list, indices: np.ndarray) -> np.ndarray:
+    """``values[indices]`` as an object array (index ``len(values)``: a missing value, NaN as
+    pandas gives for a missing string), sharing one Python object per distinct value."""
+    return np.array([*values, np.nan], dtype=object)[indices]
 
 
 # ------------------------------------------------------------------------------- the engines
@@ -407,9 +500,24 @@ def run_duckdb(
     threads: int | None = None,
     names: Sequence[str] | None = None,
 ) -> FilterReport:
-    """The DuckDB engine: :func:`filter_file` on each file in turn (``names`` as there)."""
+    """The DuckDB engine: :func:`filter_file` on each file in turn (``names`` as there), on one
+    DuckDB connection.
+
+    While DuckDB reads a file, a second thread applies the rest of the rule to the previous
+    file's candidate rows (DuckDB releases the GIL while it reads), so the Python part of the
+    filter overlaps the next scan instead of following it.
+    """
     names = list(names) if names is not None else [str(p) for p in paths]
-    results = [filter_file(p, rule, threads, n) for p, n in zip(paths, names, strict=True)]
+    con = _connect(threads)
+    try:
+        with ThreadPoolExecutor(max_workers=1) as finisher:
+            pending = [
+                finisher.submit(_finish, _scan_path(Path(p), rule, con), n, rule)
+                for p, n in zip(paths, names, strict=True)
+            ]
+            results = [f.result() for f in pending]
+    finally:
+        con.close()
     return FilterReport(results, engine="duckdb")
 
 
