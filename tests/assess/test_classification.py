@@ -117,8 +117,8 @@ def test_fixed_cut_points_and_levels_by_hand():
 def test_jenks_cut_points_are_the_nominal_breaks():
     cfg = ClassificationConfig.model_validate({**FOUR, "method": "jenks"})
     nominal = np.array([1, 2, 4, 5, 20, 21, 50, 52.0])
-    # Four pairs, each its own class: inner edges are the lowest value of each upper class.
-    np.testing.assert_array_equal(cut_points(nominal, cfg), [-INF, 4, 20, 50, INF])
+    # Four pairs, each its own class: inner edges midway between adjacent classes' scores.
+    np.testing.assert_array_equal(cut_points(nominal, cfg), [-INF, 3, 12.5, 35.5, INF])
     np.testing.assert_array_equal(
         assign_levels(nominal, cut_points(nominal, cfg)), [4, 4, 3, 3, 2, 2, 1, 1]
     )
@@ -256,3 +256,21 @@ def test_bad_configuration_names_file_and_key(tmp_path: Path, text: str, expecte
         load_config(path)
     assert str(path) in str(info.value)
     assert isinstance(info.value, ValueError)
+
+
+def test_cut_points_lie_strictly_between_adjacent_classes_and_borderline_is_flagged():
+    from paradiplomacy.assess.classification import classify
+
+    cfg = ClassificationConfig.model_validate({**FOUR, "method": "jenks"})
+    nominal = pd.Series([1, 2, 4, 5, 20, 21, 50, 52.0], index=[f"R{i}" for i in range(8)])
+    edges = cut_points(nominal, cfg)
+    inner = edges[1:-1]
+    assert not np.isin(inner, nominal.to_numpy()).any()
+    # R2 (4) sits just above the cut point 3; its runs fall below it in 3 of 4 runs
+    runs = pd.DataFrame(np.repeat(nominal.to_numpy()[:, None], 4, axis=1), index=nominal.index)
+    runs.loc["R2"] = [2.0, 2.5, 2.9, 4.0]
+    profile = pd.DataFrame({"code": nominal.index, "n_macro_regions": 5})
+    classes = classify(nominal, runs, profile, cfg, edges).set_index("code")
+    assert classes.loc["R2", "level"] == 3 and classes.loc["R2", "most_probable_level"] == 4
+    assert classes.loc["R2", "borderline"]
+    assert not classes.drop(index="R2")["borderline"].any()

@@ -479,7 +479,9 @@ class Assessment:
         """One row per region: indices with ranks and rank intervals, class and profile.
 
         Columns: code, name_en, name_ru, iai, iai_rank, iai_rank_q5, iai_rank_q95, sppi,
-        sppi_rank, level, level_name, p_level_1..p_level_k, balance, orientation,
+        sppi_rank, level, level_name, p_level_1..p_level_k, most_probable_level, borderline
+        (the most probable level from the runs differs from the nominal one), balance,
+        orientation,
         structural_type, data (synthetic or real). Ranks: 1 = highest score; q5/q95 from the
         uncertainty runs.
         """
@@ -507,6 +509,8 @@ class Assessment:
         )
         for column in self.configs["classification"].probability_columns:
             table[column] = classes[column].to_numpy()
+        table["most_probable_level"] = classes["most_probable_level"].to_numpy()
+        table["borderline"] = classes["borderline"].to_numpy(dtype=bool)
         table["coverage"] = self.coverage.indices["IAI"].regions.reindex(codes).to_numpy()
         table["sppi_coverage"] = self.coverage.indices["SPPI"].regions.reindex(codes).to_numpy()
         table["evidence"] = classes["evidence"].to_numpy()

@@ -16,7 +16,9 @@ higher level. The cut points are either
   statistical mapping, *International Yearbook of Cartography* 7:186-190): the partition of the
   sorted scores into ``k`` contiguous classes with the least total within-class sum of squared
   deviations, found exactly by dynamic programming (:func:`fisher_jenks`). The cut point
-  between two classes is the lowest nominal score of the upper class.
+  between two classes lies midway between the highest nominal score of the lower class and the
+  lowest of the upper class, so it is strictly between the scores of adjacent classes and no
+  region's nominal score sits on a boundary.
 
 Jenks cut points are computed **once**, on the nominal scores, and applied unchanged to every
 uncertainty run: the level probabilities show how a region's uncertain score moves against fixed
@@ -298,14 +300,19 @@ def cut_points(nominal_scores: ArrayLike, config: ClassificationConfig) -> NDArr
     """Edges ``[-inf, e_1, ..., e_{k-1}, +inf]`` (increasing) on the IAI scale.
 
     ``fixed``: the thresholds of levels ``k-1`` .. ``1`` (each level's lowest score). ``jenks``:
-    the interior edges of :func:`fisher_jenks` on the nominal scores (NaN ignored), i.e. the
-    lowest nominal score of each class above the lowest.
+    from the classes of :func:`fisher_jenks` on the nominal scores (NaN ignored), each cut point
+    midway between the highest nominal score of the class below it and the lowest of the class
+    above it: ``e_j = (max(class j-1) + min(class j)) / 2``.
     """
     k = config.k
     if config.method == "fixed":
         inner = np.array([lv.threshold for lv in config.levels[:-1]], dtype=np.float64)[::-1]
     else:
-        inner = fisher_jenks(nominal_scores, k)[1:-1]
+        lowest = fisher_jenks(nominal_scores, k)[1:-1]
+        x = np.asarray(nominal_scores, dtype=np.float64).ravel()
+        distinct = np.unique(x[~np.isnan(x)])
+        below = distinct[np.searchsorted(distinct, lowest) - 1]
+        inner = (below + lowest) / 2.0
     return np.concatenate([[-np.inf], inner, [np.inf]])
 
 
@@ -529,6 +536,11 @@ def classify(
     for col in config.probability_columns:
         out[col] = probs[col].to_numpy()
     out["p_nominal"] = p_nominal
+    scored = ~np.isnan(p).all(axis=1) & (final > 0)
+    likeliest = np.where(scored, np.nanargmax(np.where(np.isnan(p), -1.0, p), axis=1) + 1, 0)
+    out["most_probable_level"] = pd.array(np.where(scored, likeliest, 0), dtype="Int64")
+    out.loc[~scored, "most_probable_level"] = pd.NA
+    out["borderline"] = scored & (likeliest != final)
     out["n_runs"] = probs["n_runs"].to_numpy()
     out["n_runs_missing"] = probs["n_runs_missing"].to_numpy()
     out["guard_notes"] = _guard_notes(prof, raw, final, config)
@@ -545,6 +557,8 @@ def classify(
         out.loc[short, "level_name"] = INSUFFICIENT_LABELS["en"]
         out.loc[short, "level_name_ru"] = INSUFFICIENT_LABELS["ru"]
         out.loc[short, [*config.probability_columns, "p_nominal"]] = np.nan
+        out.loc[short, "most_probable_level"] = pd.NA
+        out.loc[short, "borderline"] = False
         out.loc[short, "guard_notes"] = [
             _coverage_note(c, config.min_coverage) for c in cov.to_numpy()[short]
         ]
@@ -571,6 +585,8 @@ def unclassified(
     for col in config.probability_columns:
         out[col] = np.nan
     out["p_nominal"] = np.nan
+    out["most_probable_level"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out["borderline"] = False
     out["n_runs"] = 0
     out["n_runs_missing"] = 0
     cov = pd.Series(0.0, index=codes) if coverage is None else coverage.reindex(codes)

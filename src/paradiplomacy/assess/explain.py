@@ -192,6 +192,11 @@ def explain_class(
         head = f"{name} (nominal level {level}; no uncertainty runs)"
     else:
         head = f"{name} with probability {p:.2f}"
+        likeliest = _clean(row.get("most_probable_level"))
+        if row.get("borderline") and likeliest is not None:
+            p_likeliest = _clean(row.get(f"p_level_{likeliest}"))
+            shown = f" ({p_likeliest:.2f})" if p_likeliest is not None else ""
+            head += f", borderline: level {likeliest} is more probable{shown}"
     top = contributions.head(top_n)
     above = [_phrase(r) for r in top.to_dict("records") if r["difference"] > 0]
     below = [_phrase(r) for r in top.to_dict("records") if r["difference"] < 0]
