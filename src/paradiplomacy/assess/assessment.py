@@ -47,11 +47,19 @@ from ..resources import data_path
 from . import classification as levels
 from .channels import ChannelConfig, ChannelTable, channel_strengths
 from .coverage import LedgerCoverage, ledger_coverage
+from .engine import ChannelArrays, ScenarioEngine, ScenarioParameters
 from .explain import explain_class, indicator_contributions
-from .frameworks import FRAMEWORKS, FrameworkConfig, resilience, suitability, suitability_runs
+from .frameworks import FrameworkConfig, resilience
 from .indices import analyse_index, build_index, load_index_config, with_hierarchy
 from .profile import profile as region_profile
-from .scenarios import AvailabilityTable, Scenario, capacity, country_totals, p_top, replay
+from .scenarios import (
+    AvailabilityTable,
+    Scenario,
+    capacity_frame,
+    partner_record_index,
+    replay,
+    scenario_totals,
+)
 
 POLITICAL_PILLAR = "IAI_Pol"
 """The IAI pillar that the political-plus framework uses (MODEL.md section 6)."""
@@ -153,6 +161,9 @@ class Assessment:
     records_source: Callable[[], pd.DataFrame] | None = field(default=None, repr=False)
     """Reads the records when :attr:`records` is None (a stored assessment:
     :mod:`paradiplomacy.assess.stored`); only questions about records call it."""
+    scenario_source: Callable[[], ScenarioEngine] | None = field(default=None, repr=False)
+    """Makes the scenario engine from stored arrays (a stored assessment); else it is made
+    from the channel table, scores and runs (:attr:`engine`)."""
 
     # --- building ---------------------------------------------------------------------------
 
@@ -500,6 +511,38 @@ class Assessment:
             raise KeyError(f"unknown partner country {partner!r}; expected an ISO alpha-2 code")
         return code
 
+    @cached_property
+    def engine(self) -> ScenarioEngine:
+        """The array engine of frameworks and scenarios (:mod:`paradiplomacy.assess.engine`),
+        with its per-partner caches; a stored assessment gives its stored arrays."""
+        if self.scenario_source is not None:
+            return self.scenario_source()
+        table = self.channels
+        regions = table.regions
+        resilience = self.resilience.reindex(index=regions)
+        index: dict[int, np.ndarray] | None = None
+
+        def records(partner: str) -> np.ndarray | None:
+            nonlocal index
+            if index is None:
+                index = partner_record_index(table)
+            return index.get(table.partner_index(partner))
+
+        return ScenarioEngine(
+            ChannelArrays.of(table),
+            ScenarioParameters.of(
+                self.configs["frameworks"], self.configs["availability"], table.channels
+            ),
+            sppi=self.scores("SPPI").reindex(regions).to_numpy(dtype=float),
+            iai_political=self.scores("IAI", POLITICAL_PILLAR).reindex(regions).to_numpy(float),
+            sppi_runs=self.score_runs("SPPI").reindex(regions).to_numpy(dtype=float),
+            iai_runs=self.score_runs(POLITICAL_PILLAR).reindex(regions).to_numpy(dtype=float),
+            resilience=resilience.to_numpy(dtype=float),
+            resilience_partners=list(resilience.columns),
+            records=records,
+            seed=self.seed,
+        )
+
     def frameworks(self, partner: str) -> pd.DataFrame:
         """Suitability of every region for both frameworks towards ``partner`` (section 6).
 
@@ -508,38 +551,10 @@ class Assessment:
         share of runs in which the framework is recommended, alone or as "both").
         """
         code = self._partner(partner)
-        nominal, runs = self._suitability(code)
-        q = np.quantile(runs, [0.05, 0.5, 0.95], axis=2)
-        margin = self.configs["frameworks"].margin
-        diff = runs[0] - runs[1]
-        both = np.abs(diff) <= margin + 1e-12
-        table = nominal.copy()
-        for f, name in enumerate(FRAMEWORKS):
-            table[f"{name}_q5"] = q[0, f]
-            table[f"{name}_median"] = q[1, f]
-            table[f"{name}_q95"] = q[2, f]
-        table["p_culture_image"] = ((diff > 0) | both).mean(axis=1)
-        table["p_political_plus"] = ((diff < 0) | both).mean(axis=1)
+        table = pd.DataFrame(self.engine.framework_columns(code))
         table.attrs["synthetic"] = self.synthetic
-        return table.rename(columns={"region": "code"})
-
-    def _suitability(self, partner: str) -> tuple[pd.DataFrame, np.ndarray]:
-        codes = list(self.regions["code"])
-        sppi = self.scores("SPPI")
-        political = self.scores("IAI", POLITICAL_PILLAR)
-        ties = self.resilience[partner].reindex(codes) if partner in self.resilience else None
-        ties = ties if ties is not None else pd.Series(0.0, index=codes)
-        config = self.configs["frameworks"]
-        nominal = suitability(self.channels, partner, sppi, political, ties, config)
-        runs = suitability_runs(
-            self.channels,
-            partner,
-            self.score_runs("SPPI"),
-            self.score_runs(POLITICAL_PILLAR),
-            ties,
-            config,
-        )
-        return nominal, runs
+        table.attrs["partner"] = code
+        return table
 
     def scenario(
         self,
@@ -574,32 +589,33 @@ class Assessment:
         if updates:
             scenario = Scenario.model_validate({**scenario.model_dump(), **updates})
         code = self._partner(scenario.partner)
-        nominal, runs = self._suitability(code)
-        config = self.configs["frameworks"]
-        availability = self.configs["availability"]
-        probabilities = p_top(
-            self.channels,
-            scenario,
-            config,
-            runs,
-            k=top,
-            seed=self.seed,
-            availability=availability,
+        closed = tuple(scenario.closed_instruments)
+        engine = self.engine
+        answer = engine.scenario(
+            code, scenario.level, closed, scenario.availability, top=top, name=scenario.name
         )
-        table = capacity(
-            self.channels,
-            scenario,
-            config,
-            nominal,
-            availability=availability,
-            p_top=probabilities,
+        regions = np.asarray(engine.arrays.regions, dtype=object)
+        table = capacity_frame(
+            regions,
+            self._region_names(regions),
+            engine.arrays.channels,
+            answer["capacity"],
+            answer["p_top"],
+            answer["records"],
+            f"p_top{top}",
+            region_column="code",
         )
-        table = table.rename(columns={"region": "code", "p_top": f"p_top{top}"})
-        summary = country_totals(
-            self.channels, scenario, config, nominal, availability=availability
+        table.attrs.update(
+            synthetic=self.channels.synthetic,
+            scenario=scenario.name,
+            partner=scenario.partner,
+            level=scenario.level,
         )
+        totals = scenario_totals(scenario.name, scenario.partner, scenario.level,
+                                 answer["capacity"].capacity, answer["base"].capacity,
+                                 self.channels.synthetic)  # fmt: skip
         summary = {
-            **summary,
+            **totals,
             "partner": code,
             "partner_name": self.partners.loc[code, "name_en"],
             "level": scenario.level,
@@ -607,12 +623,16 @@ class Assessment:
             "closed_instruments": list(scenario.closed_instruments),
             "assessment_year": self.year,
             "synthetic": self.synthetic,
-            **self._scenario_coverage(code, tuple(scenario.closed_instruments)),
+            **self._scenario_coverage(answer["no_evidence"]),
         }
         return ScenarioResult(scenario, table, summary, self.frameworks(code))
 
-    def _scenario_coverage(self, partner: str, closed: tuple[str, ...]) -> dict[str, Any]:
-        """What a scenario toward ``partner`` could not see (docs/coverage.md)."""
+    def _region_names(self, regions: np.ndarray) -> np.ndarray:
+        return self.channels.region_names.reindex(regions).to_numpy()
+
+    def _scenario_coverage(self, no_evidence: list[str]) -> dict[str, Any]:
+        """What a scenario could not see (docs/coverage.md); ``no_evidence``: its channels
+        without evidence toward the partner (``ChannelTable.no_evidence``)."""
         covered = self.coverage.channels()
         terms = []
         if self.scores("SPPI").isna().all():
@@ -621,7 +641,7 @@ class Assessment:
             terms.append("iai_political")
         return {
             "coverage": self.coverage.label(),
-            "channels_without_evidence": self.channels.no_evidence(partner, closed),
+            "channels_without_evidence": no_evidence,
             "channels_not_covered": [k for k, ok in covered.items() if not ok],
             "instruments_not_covered": self.coverage.not_covered,
             "framework_terms_without_evidence": terms,
