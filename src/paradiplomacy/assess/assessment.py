@@ -633,6 +633,15 @@ class Assessment:
     def _scenario_coverage(self, no_evidence: list[str]) -> dict[str, Any]:
         """What a scenario could not see (docs/coverage.md); ``no_evidence``: its channels
         without evidence toward the partner (``ChannelTable.no_evidence``)."""
+        return {
+            "coverage": self._coverage_terms["coverage"],
+            "channels_without_evidence": no_evidence,
+            **{k: list(v) for k, v in self._coverage_terms.items() if k != "coverage"},
+        }
+
+    @cached_property
+    def _coverage_terms(self) -> dict[str, Any]:
+        """The parts of :meth:`_scenario_coverage` that do not depend on the scenario."""
         covered = self.coverage.channels()
         terms = []
         if self.scores("SPPI").isna().all():
@@ -641,9 +650,8 @@ class Assessment:
             terms.append("iai_political")
         return {
             "coverage": self.coverage.label(),
-            "channels_without_evidence": no_evidence,
             "channels_not_covered": [k for k, ok in covered.items() if not ok],
-            "instruments_not_covered": self.coverage.not_covered,
+            "instruments_not_covered": list(self.coverage.not_covered),
             "framework_terms_without_evidence": terms,
         }
 
