@@ -51,6 +51,7 @@ from .engine import ChannelArrays, ScenarioEngine, ScenarioParameters
 from .explain import explain_class, indicator_contributions
 from .frameworks import FrameworkConfig, resilience
 from .indices import analyse_index, build_index, load_index_config, with_hierarchy
+from .keys import CONFIG_FILES, config_paths
 from .profile import profile as region_profile
 from .scenarios import (
     AvailabilityTable,
@@ -64,30 +65,8 @@ from .scenarios import (
 POLITICAL_PILLAR = "IAI_Pol"
 """The IAI pillar that the political-plus framework uses (MODEL.md section 6)."""
 
-CONFIG_FILES = {
-    "indicators": "indicators.yaml",
-    "iai": "indices/iai.yaml",
-    "sppi": "indices/sppi.yaml",
-    "classification": "assess/classification.yaml",
-    "channels": "assess/channels.yaml",
-    "frameworks": "assess/frameworks.yaml",
-    "availability": "scenarios/availability.yaml",
-}
-"""Configuration files by role, relative to the package data or to a ``--config`` directory."""
-
-
-def config_paths(config_dir: str | Path | None = None) -> dict[str, Path]:
-    """The configuration file for each role: from ``config_dir`` when it has it, else shipped."""
-    paths = {}
-    for role, relative in CONFIG_FILES.items():
-        own = Path(config_dir) / relative if config_dir else None
-        if own is not None and own.exists():
-            paths[role] = own
-        else:
-            paths[role] = data_path(relative)
-    if config_dir is not None and not Path(config_dir).is_dir():
-        raise FileNotFoundError(f"--config: {config_dir} is not a directory")
-    return paths
+__all__ = ["CONFIG_FILES", "POLITICAL_PILLAR", "Assessment", "ScenarioResult", "config_paths",
+           "load_configs", "write_scenario"]  # fmt: skip
 
 
 def load_configs(paths: Mapping[str, Path], taxonomy: Taxonomy) -> dict[str, Any]:
@@ -518,8 +497,6 @@ class Assessment:
         if self.scenario_source is not None:
             return self.scenario_source()
         table = self.channels
-        regions = table.regions
-        resilience = self.resilience.reindex(index=regions)
         index: dict[int, np.ndarray] | None = None
 
         def records(partner: str) -> np.ndarray | None:
@@ -533,15 +510,26 @@ class Assessment:
             ScenarioParameters.of(
                 self.configs["frameworks"], self.configs["availability"], table.channels
             ),
-            sppi=self.scores("SPPI").reindex(regions).to_numpy(dtype=float),
-            iai_political=self.scores("IAI", POLITICAL_PILLAR).reindex(regions).to_numpy(float),
-            sppi_runs=self.score_runs("SPPI").reindex(regions).to_numpy(dtype=float),
-            iai_runs=self.score_runs(POLITICAL_PILLAR).reindex(regions).to_numpy(dtype=float),
-            resilience=resilience.to_numpy(dtype=float),
-            resilience_partners=list(resilience.columns),
+            **self.engine_inputs(),
             records=records,
             seed=self.seed,
         )
+
+    def engine_inputs(self) -> dict[str, Any]:
+        """The scores, runs and resilience the scenario engine takes, in the channel table's
+        region order (stored with a stored assessment)."""
+        regions = self.channels.regions
+        resilience = self.resilience.reindex(index=regions)
+        return {
+            "sppi": self.scores("SPPI").reindex(regions).to_numpy(dtype=float),
+            "iai_political": self.scores("IAI", POLITICAL_PILLAR)
+            .reindex(regions)
+            .to_numpy(dtype=float),
+            "sppi_runs": self.score_runs("SPPI").reindex(regions).to_numpy(dtype=float),
+            "iai_runs": self.score_runs(POLITICAL_PILLAR).reindex(regions).to_numpy(dtype=float),
+            "resilience": resilience.to_numpy(dtype=float),
+            "resilience_partners": list(resilience.columns),
+        }
 
     def frameworks(self, partner: str) -> pd.DataFrame:
         """Suitability of every region for both frameworks towards ``partner`` (section 6).

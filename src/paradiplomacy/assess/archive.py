@@ -1,0 +1,171 @@
+"""The stored assessment's payload: a ZIP archive whose every member is checked as it is read.
+
+The archive (stored, not compressed) holds a ``manifest.json``, one Parquet file per table and
+one ``.npy`` per array. The manifest lists the SHA-256 of every other member (``members``); the
+ledger row keeps the SHA-256 of the manifest. A reader checks the manifest against the row, and
+each member against the manifest when it reads it, so a reader that needs a few members (a
+scenario) reads and hashes those alone, and a damaged byte in any member it uses is detected:
+:class:`DamagedPayload`. Arrays are read with ``allow_pickle=False``: nothing in a payload is
+executable. NumPy and pandas are imported when a member of theirs is read or written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from typing import IO, Any
+
+MANIFEST = "manifest.json"
+
+
+class DamagedPayload(ValueError):
+    """A member of a stored payload does not have the digest it was written with."""
+
+
+class Writer:
+    """Writes members and records their digests; :meth:`finish` adds the manifest."""
+
+    def __init__(self) -> None:
+        self.buffer = io.BytesIO()
+        self.zip = zipfile.ZipFile(self.buffer, "w", zipfile.ZIP_STORED)
+        self.meta: dict[str, Any] = {}
+        self.digests: dict[str, str] = {}
+
+    def member(self, name: str, data: bytes) -> None:
+        self.zip.writestr(name, data)
+        self.digests[name] = hashlib.sha256(data).hexdigest()
+
+    def frame(self, name: str, frame: Any) -> None:
+        import pandas as pd
+
+        is_series = isinstance(frame, pd.Series)
+        table = frame.to_frame(name="__series__") if is_series else frame
+        labels = list(table.columns)
+        out = table.copy(deep=False)
+        out.columns = [f"c{i}" for i in range(len(labels))]
+        data = io.BytesIO()
+        out.to_parquet(data, index=True)
+        self.member(f"{name}.parquet", data.getvalue())
+        self.meta[name] = {
+            "columns": [label(c) for c in labels],
+            "series": is_series,
+            "series_name": label(frame.name) if is_series else None,
+            "attrs": jsonable(frame.attrs),
+        }
+
+    def array(self, name: str, value: Any) -> None:
+        import numpy as np
+
+        data = io.BytesIO()
+        np.save(data, np.asarray(value), allow_pickle=False)
+        self.member(f"{name}.npy", data.getvalue())
+
+    def finish(self, manifest: dict[str, Any]) -> tuple[bytes, str]:
+        """The payload and the SHA-256 of its manifest (the ledger row's ``sha256``)."""
+        manifest = {**manifest, "frames": self.meta, "members": self.digests}
+        data = json.dumps(manifest, sort_keys=True, default=str).encode()
+        self.zip.writestr(MANIFEST, data)
+        self.zip.close()
+        return self.buffer.getvalue(), hashlib.sha256(data).hexdigest()
+
+
+class Reader:
+    """Reads members of a payload (bytes, or a seekable file such as an SQLite blob), each
+    checked against the manifest, the manifest against ``digest`` (the row's)."""
+
+    def __init__(self, payload: bytes | IO[bytes], digest: str | None) -> None:
+        source = io.BytesIO(payload) if isinstance(payload, (bytes, bytearray)) else payload
+        self.zip = zipfile.ZipFile(source)
+        raw = self.zip.read(MANIFEST)
+        if digest is not None and hashlib.sha256(raw).hexdigest() != digest:
+            raise DamagedPayload("the manifest does not match the stored SHA-256")
+        self.manifest: dict[str, Any] = json.loads(raw)
+        self.meta: dict[str, Any] = self.manifest.get("frames", {})
+        self.digests: dict[str, str] = self.manifest.get("members", {})
+
+    def has(self, member: str) -> bool:
+        return member in self.digests
+
+    def member(self, name: str) -> bytes:
+        expected = self.digests.get(name)
+        if expected is None:
+            raise DamagedPayload(f"{name} is not among the payload's members")
+        data = self.zip.read(name)
+        if hashlib.sha256(data).hexdigest() != expected:
+            raise DamagedPayload(f"{name} does not match its SHA-256")
+        return data
+
+    def frame(self, name: str) -> Any:
+        import pandas as pd
+
+        meta = self.meta[name]
+        table = pd.read_parquet(io.BytesIO(self.member(f"{name}.parquet")))
+        table.columns = [unlabel(c) for c in meta["columns"]]
+        if meta["series"]:
+            table = table.iloc[:, 0].rename(unlabel(meta["series_name"]))
+        table.attrs = dict(meta["attrs"] or {})
+        return table
+
+    def array(self, name: str) -> Any:
+        import numpy as np
+
+        return np.load(io.BytesIO(self.member(f"{name}.npy")), allow_pickle=False)
+
+    def check_all(self) -> None:
+        """Read and check every member (a reader of the whole assessment)."""
+        for name in self.digests:
+            self.member(name)
+
+
+class BlobFile(io.RawIOBase):
+    """A read-only, seekable file over an ``sqlite3.Blob`` (what :class:`zipfile.ZipFile`
+    needs to read members where they lie, without reading the whole payload)."""
+
+    def __init__(self, blob: Any) -> None:
+        self.blob = blob
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.blob.seek(offset, whence)
+        return self.blob.tell()
+
+    def tell(self) -> int:
+        return self.blob.tell()
+
+    def read(self, size: int = -1) -> bytes:
+        return self.blob.read(size if size is not None and size >= 0 else -1)
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.blob.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        try:
+            self.blob.close()
+        finally:
+            super().close()
+
+
+def label(value: Any) -> Any:
+    """A column label as JSON: ints stay ints (the uncertainty runs), the rest strings."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return {"int": int(value)}
+    if type(value).__module__ == "numpy" and hasattr(value, "dtype") and value.dtype.kind in "iu":
+        return {"int": int(value)}
+    return None if value is None else str(value)
+
+
+def unlabel(value: Any) -> Any:
+    return value["int"] if isinstance(value, dict) else value
+
+
+def jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
