@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import struct
 import zipfile
 from typing import IO, Any
 
@@ -24,17 +25,26 @@ class DamagedPayload(ValueError):
     """A member of a stored payload does not have the digest it was written with."""
 
 
+_HEADER = struct.Struct("<4s2B4HL2L2H")
+"""A ZIP local file header (30 bytes): signature, versions, flags, method, time, date, CRC-32,
+sizes, name and extra lengths."""
+_SIGNATURE = b"PK\x03\x04"
+
+
 class Writer:
-    """Writes members and records their digests; :meth:`finish` adds the manifest."""
+    """Writes members and records their digests; :meth:`finish` writes the archive with the
+    manifest first, then the members named by ``first`` (in that order), then the others, and
+    the manifest gives each member's offset after the manifest (``offsets``): a reader of a
+    few members at the start of a large payload reads only those bytes (an SQLite blob is a
+    chain of pages: reaching its end means reading all of it)."""
 
     def __init__(self) -> None:
-        self.buffer = io.BytesIO()
-        self.zip = zipfile.ZipFile(self.buffer, "w", zipfile.ZIP_STORED)
         self.meta: dict[str, Any] = {}
         self.digests: dict[str, str] = {}
+        self.members: dict[str, bytes] = {}
 
     def member(self, name: str, data: bytes) -> None:
-        self.zip.writestr(name, data)
+        self.members[name] = data
         self.digests[name] = hashlib.sha256(data).hexdigest()
 
     def frame(self, name: str, frame: Any) -> None:
@@ -62,13 +72,32 @@ class Writer:
         np.save(data, np.asarray(value), allow_pickle=False)
         self.member(f"{name}.npy", data.getvalue())
 
-    def finish(self, manifest: dict[str, Any]) -> tuple[bytes, str]:
-        """The payload and the SHA-256 of its manifest (the ledger row's ``sha256``)."""
-        manifest = {**manifest, "frames": self.meta, "members": self.digests}
+    def finish(self, manifest: dict[str, Any], first: tuple[str, ...] = ()) -> tuple[bytes, str]:
+        """The payload and the SHA-256 of its manifest (the ledger row's ``sha256``);
+        ``first``: member names or name prefixes (ending in ``/``) to put first, in order."""
+
+        def rank(name: str) -> int:
+            for n, start in enumerate(first):
+                if name == start or (start.endswith("/") and name.startswith(start)):
+                    return n
+            return len(first)
+
+        order = sorted(self.members, key=lambda name: (rank(name), name))
+        offsets, position = {}, 0
+        for name in order:  # ZIP_STORED, no extra field: header + name + data
+            offsets[name] = position
+            position += _HEADER.size + len(name.encode("utf-8")) + len(self.members[name])
+        manifest = {**manifest, "frames": self.meta, "members": self.digests, "offsets": offsets}
         data = json.dumps(manifest, sort_keys=True, default=str).encode()
-        self.zip.writestr(MANIFEST, data)
-        self.zip.close()
-        return self.buffer.getvalue(), hashlib.sha256(data).hexdigest()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+            archive.writestr(MANIFEST, data)
+            start = buffer.tell()
+            for name in order:
+                if buffer.tell() - start != offsets[name]:
+                    raise AssertionError(f"unexpected ZIP layout at {name}")
+                archive.writestr(name, self.members[name])
+        return buffer.getvalue(), hashlib.sha256(data).hexdigest()
 
 
 class Reader:
@@ -117,6 +146,51 @@ class Reader:
         """Read and check every member (a reader of the whole assessment)."""
         for name in self.digests:
             self.member(name)
+
+
+class HeadReader(Reader):
+    """A :class:`Reader` of a payload in a seekable file that reads the manifest from the
+    start and each member at its offset (``offsets`` of the manifest), never the ZIP's central
+    directory at the end: the bytes read are those of the members read."""
+
+    def __init__(self, source: IO[bytes], digest: str | None) -> None:
+        self.source = source
+        name, raw, end = self._local(0)
+        if name != MANIFEST:
+            raise DamagedPayload("the payload does not start with its manifest")
+        if digest is not None and hashlib.sha256(raw).hexdigest() != digest:
+            raise DamagedPayload("the manifest does not match the stored SHA-256")
+        self.base = end
+        self.manifest = json.loads(raw)
+        self.meta = self.manifest.get("frames", {})
+        self.digests = self.manifest.get("members", {})
+        self.offsets: dict[str, int] = self.manifest.get("offsets", {})
+
+    def _local(self, offset: int) -> tuple[str, bytes, int]:
+        self.source.seek(offset)
+        head = self.source.read(_HEADER.size)
+        if len(head) != _HEADER.size:
+            raise DamagedPayload("a member's header is cut short")
+        fields = _HEADER.unpack(head)
+        if fields[0] != _SIGNATURE or fields[4] != zipfile.ZIP_STORED:
+            raise DamagedPayload("a member's header is not a stored ZIP member")
+        size, name_length, extra_length = fields[8], fields[10], fields[11]
+        name = self.source.read(name_length).decode("utf-8")
+        if extra_length:
+            self.source.read(extra_length)
+        data = self.source.read(size)
+        if len(data) != size:
+            raise DamagedPayload(f"{name} is cut short")
+        return name, data, offset + _HEADER.size + name_length + extra_length + size
+
+    def member(self, name: str) -> bytes:
+        expected = self.digests.get(name)
+        if expected is None or name not in self.offsets:
+            raise DamagedPayload(f"{name} is not among the payload's members")
+        found, data, _ = self._local(self.base + self.offsets[name])
+        if found != name or hashlib.sha256(data).hexdigest() != expected:
+            raise DamagedPayload(f"{name} does not match its SHA-256")
+        return data
 
 
 class BlobFile(io.RawIOBase):

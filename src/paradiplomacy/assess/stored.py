@@ -51,6 +51,7 @@ from . import keys
 from .archive import DamagedPayload, Reader, Writer, jsonable
 from .assessment import Assessment, config_paths, load_configs
 from .keys import FORMAT
+from .quick import scenario_engine
 
 __all__ = ["FORMAT", "StoreStatus", "assessment_key", "dump", "load", "load_or_build"]
 
@@ -170,7 +171,16 @@ def dump(assessment: Assessment) -> tuple[bytes, str]:
         "channels": channels,
         "scenario": _dump_scenario(w, a),
     }
-    return w.finish(manifest)
+    return w.finish(manifest, first=SCENARIO_MEMBERS)
+
+
+SCENARIO_MEMBERS = (
+    *(f"channels/{name}.npy" for name in ("evidence", "tie_values", "tie_feeds",
+                                          "instrument_channel", "lo", "hi")),
+    "scenario/",
+    "scenario/records/",
+)  # fmt: skip
+"""The members a scenario reads (:mod:`.quick`), first in the payload."""
 
 
 def _dump_scenario(w: Writer, a: Assessment) -> dict[str, Any]:
@@ -205,54 +215,6 @@ def _dump_scenario(w: Writer, a: Assessment) -> dict[str, Any]:
         "coverage_terms": jsonable(a._coverage_terms),
         "records": records,
     }
-
-
-def scenario_engine(r: Reader, manifest: dict[str, Any], eager: bool = False):
-    """The :class:`~paradiplomacy.assess.engine.ScenarioEngine` of a stored assessment, from
-    its channel arrays and scenario section (``eager``: read the record index of every partner
-    now, else each on first use)."""
-    from .engine import ChannelArrays, ScenarioEngine, ScenarioParameters
-
-    section = manifest["scenario"]
-    channels = manifest["channels"]
-    arrays = ChannelArrays(
-        regions=tuple(section["regions"]),
-        partners=tuple(channels["partners"]["values"]),
-        channels=tuple(channels["channels"]["value"]),
-        instruments=tuple(channels["instruments"]["value"]),
-        tie_instrument=tuple(channels["tie_instrument"]["value"]),
-        evidence=r.array("channels/evidence"),
-        tie_values=r.array("channels/tie_values"),
-        tie_feeds=r.array("channels/tie_feeds"),
-        instrument_channel=r.array("channels/instrument_channel"),
-        lo=r.array("channels/lo"),
-        hi=r.array("channels/hi"),
-        transform=section["transform"],
-    )
-    members = section["records"]
-    loaded: dict[str, Any] = {}
-    if eager:
-        loaded = {p: r.array(name) for p, name in members.items()}
-
-    def records(partner: str) -> Any:
-        if partner not in members:
-            return None
-        if partner not in loaded:
-            loaded[partner] = r.array(members[partner])
-        return loaded[partner]
-
-    return ScenarioEngine(
-        arrays,
-        ScenarioParameters.from_json(section["parameters"]),
-        sppi=r.array("scenario/sppi"),
-        iai_political=r.array("scenario/iai_political"),
-        sppi_runs=r.array("scenario/sppi_runs"),
-        iai_runs=r.array("scenario/iai_runs"),
-        resilience=r.array("scenario/resilience"),
-        resilience_partners=section["resilience_partners"],
-        records=records,
-        seed=int(section["seed"]),
-    )
 
 
 class _LazyCoins(Mapping):

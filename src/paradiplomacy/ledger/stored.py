@@ -97,9 +97,10 @@ def write_row(
     digest = sha256 or hashlib.sha256(payload).hexdigest()
     try:
         with store.engine.begin() as conn:
-            conn.execute(
+            conn.execute(  # stale rows of the question, and rows of another format (never read)
                 delete(StoredAssessment).where(
-                    (StoredAssessment.parameters == parameters) & (StoredAssessment.key != key)
+                    ((StoredAssessment.parameters == parameters) | (StoredAssessment.format != fmt))
+                    & (StoredAssessment.key != key)
                 )
             )
             if conn.scalar(select(func.count()).where(StoredAssessment.key == key)):
