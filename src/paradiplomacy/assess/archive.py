@@ -121,7 +121,10 @@ class Reader:
         expected = self.digests.get(name)
         if expected is None:
             raise DamagedPayload(f"{name} is not among the payload's members")
-        data = self.zip.read(name)
+        try:
+            data = self.zip.read(name)
+        except zipfile.BadZipFile as error:  # its CRC-32 (checked by zipfile) fails first
+            raise DamagedPayload(f"{name} does not match its CRC-32 ({error})") from None
         if hashlib.sha256(data).hexdigest() != expected:
             raise DamagedPayload(f"{name} does not match its SHA-256")
         return data
