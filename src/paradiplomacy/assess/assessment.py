@@ -582,10 +582,10 @@ class Assessment:
         answer = engine.scenario(
             code, scenario.level, closed, scenario.availability, top=top, name=scenario.name
         )
-        regions = np.asarray(engine.arrays.regions, dtype=object)
+        regions, names = self._region_names
         table = capacity_frame(
             regions,
-            self._region_names(regions),
+            names,
             engine.arrays.channels,
             answer["capacity"],
             answer["p_top"],
@@ -615,16 +615,23 @@ class Assessment:
         }
         return ScenarioResult(scenario, table, summary, self.frameworks(code))
 
-    def _region_names(self, regions: np.ndarray) -> np.ndarray:
-        return self.channels.region_names.reindex(regions).to_numpy()
+    @cached_property
+    def _region_names(self) -> tuple[np.ndarray, np.ndarray]:
+        """The channel table's region codes and English names (object arrays)."""
+        regions = self.channels.regions
+        names = self.channels.region_names.reindex(regions).to_numpy()
+        return regions.to_numpy(dtype=object), names
 
     def _scenario_coverage(self, no_evidence: list[str]) -> dict[str, Any]:
         """What a scenario could not see (docs/coverage.md); ``no_evidence``: its channels
         without evidence toward the partner (``ChannelTable.no_evidence``)."""
+        terms = self._coverage_terms
         return {
-            "coverage": self._coverage_terms["coverage"],
+            "coverage": terms["coverage"],
             "channels_without_evidence": no_evidence,
-            **{k: list(v) for k, v in self._coverage_terms.items() if k != "coverage"},
+            "channels_not_covered": list(terms["channels_not_covered"]),
+            "instruments_not_covered": list(terms["instruments_not_covered"]),
+            "framework_terms_without_evidence": list(terms["framework_terms_without_evidence"]),
         }
 
     @cached_property

@@ -201,7 +201,7 @@ def _dump_scenario(w: Writer, a: Assessment) -> dict[str, Any]:
     engine = a.engine
     return {
         "regions": [str(r) for r in table.regions],
-        "region_names": [str(n) for n in a._region_names(table.regions.to_numpy())],
+        "region_names": [str(n) for n in a._region_names[1]],
         "partner_names": {
             str(p): str(n) for p, n in a.partners["name_en"].reindex(table.partners).items()
         },
@@ -335,6 +335,8 @@ def load(
     )
     assessment.records_source = store.records
     assessment.scenario_source = lambda: engine
+    # what a scenario reports of the coverage, as stored (else it asks the coins for scores)
+    assessment.__dict__["_coverage_terms"] = m["scenario"]["coverage_terms"]
     return assessment
 
 
