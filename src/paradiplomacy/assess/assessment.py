@@ -497,13 +497,9 @@ class Assessment:
         if self.scenario_source is not None:
             return self.scenario_source()
         table = self.channels
-        index: dict[int, np.ndarray] | None = None
 
         def records(partner: str) -> np.ndarray | None:
-            nonlocal index
-            if index is None:
-                index = partner_record_index(table)
-            return index.get(table.partner_index(partner))
+            return self.record_index.get(table.partner_index(partner))
 
         return ScenarioEngine(
             ChannelArrays.of(table),
@@ -514,6 +510,12 @@ class Assessment:
             records=records,
             seed=self.seed,
         )
+
+    @cached_property
+    def record_index(self) -> dict[int, np.ndarray]:
+        """The records that can be named in a capacity table, per partner position
+        (:func:`paradiplomacy.assess.engine.record_index` of the channel contributions)."""
+        return partner_record_index(self.channels)
 
     def engine_inputs(self) -> dict[str, Any]:
         """The scores, runs and resilience the scenario engine takes, in the channel table's

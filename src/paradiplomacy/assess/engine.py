@@ -269,7 +269,7 @@ RECORD_DTYPE_FIELDS = (("region", "<i2"), ("instrument", "<i2"), ("position", "<
 
 
 def record_index(
-    uid: np.ndarray,
+    uid: np.ndarray | Callable[[np.ndarray], np.ndarray],
     region: np.ndarray,
     partner: np.ndarray,
     instrument: np.ndarray,
@@ -280,7 +280,8 @@ def record_index(
     """The records that can be among the ``n`` named per region in any scenario, per partner.
 
     Inputs are one entry per contributing record, in the order of the channel table's
-    contributions (``region``, ``partner``, ``instrument`` as positions in the table's axes).
+    contributions (``region``, ``partner``, ``instrument`` as positions in the table's axes;
+    ``uid`` the records' ids, or a function giving those of some entries, by position).
     A region's named records are those with the largest effective weight ``weight * A[k] *
     w[f, k]`` (ties: earlier record first); within one (region, partner, instrument) that order
     is the order of ``weight``, so the first ``n`` by weight suffice, plus, where two distinct
@@ -288,18 +289,14 @@ def record_index(
     close to the ``n``-th. Returns partner position -> a structured array (region, instrument,
     position, weight, uid) sorted by region, instrument, weight (descending), position.
     """
-    count = len(uid)
+    count = len(weight)
     if count == 0:
         return {}
-    uid = np.asarray(uid, dtype=str)
-    width = max(1, uid.dtype.itemsize // 4)
-    with contextlib.suppress(UnicodeEncodeError):  # ASCII hashes: a byte a character, not 4
-        uid = uid.astype(f"S{width}")
     regions = int(region.max()) + 1
     instruments = int(instrument.max()) + 1
     position = np.arange(count, dtype=np.int64)
     group = (partner.astype(np.int64) * regions + region) * instruments + instrument
-    order = np.lexsort((position, -weight, group))
+    order = np.lexsort((-weight, group))  # stable: ties stay in record order
     g, w = group[order], weight[order]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
     sizes = np.diff(np.r_[starts, count])
@@ -313,13 +310,18 @@ def record_index(
     fragile = np.repeat(np.add.reduceat(close.astype(np.int64), starts) > 0, sizes)
     keep = (rank < n) | (fragile & in_zone)
     chosen = order[keep]
-    dtype = np.dtype([*RECORD_DTYPE_FIELDS, ("uid", uid.dtype)])
+    names = uid(chosen) if callable(uid) else np.asarray(uid)[chosen]
+    names = np.asarray(names, dtype=str)
+    width = max(1, names.dtype.itemsize // 4)
+    with contextlib.suppress(UnicodeEncodeError):  # ASCII hashes: a byte a character, not 4
+        names = names.astype(f"S{width}")
+    dtype = np.dtype([*RECORD_DTYPE_FIELDS, ("uid", names.dtype)])
     table = np.empty(len(chosen), dtype=dtype)
     table["region"] = region[chosen]
     table["instrument"] = instrument[chosen]
     table["position"] = position[chosen]
     table["weight"] = weight[chosen]
-    table["uid"] = uid[chosen]
+    table["uid"] = names
     owners = partner[chosen]
     out = {}
     bounds = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1], True])

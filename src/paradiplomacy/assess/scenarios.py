@@ -302,12 +302,24 @@ def partner_record_index(
     rec = table.contributions
     if partner is not None:
         rec = rec.loc[(rec["partner_country"] == partner).to_numpy()]
-    ri = table.regions.get_indexer(rec["region"].to_numpy())
-    ci = table.partners.get_indexer(rec["partner_country"].to_numpy())
-    ii = pd.Index(table.instruments).get_indexer(rec["instrument"].to_numpy())
+
+    def positions(column: str, axis: pd.Index) -> np.ndarray:
+        codes, uniques = pd.factorize(rec[column], use_na_sentinel=True)
+        where = axis.get_indexer(uniques)
+        return np.where(codes >= 0, where[np.maximum(codes, 0)], -1)
+
+    ri = positions("region", table.regions)
+    ci = positions("partner_country", table.partners)
+    ii = positions("instrument", pd.Index(table.instruments))
     ok = (ri >= 0) & (ci >= 0) & (ii >= 0)
+    rows = np.flatnonzero(ok)
+    uid = rec["uid"]
+
+    def uids(chosen: np.ndarray) -> np.ndarray:  # only the chosen few are converted
+        return uid.iloc[rows[chosen]].to_numpy(dtype=str)
+
     return engine.record_index(
-        rec["uid"].to_numpy(dtype=str)[ok],
+        uids,
         ri[ok],
         ci[ok],
         ii[ok],

@@ -187,14 +187,12 @@ def _dump_scenario(w: Writer, a: Assessment) -> dict[str, Any]:
     """The scenario section: what :mod:`paradiplomacy.assess.quick` needs beside the channel
     arrays, as arrays and JSON (the framework and availability parameters parsed from their
     configuration files, the coverage terms), so a scenario reads neither Parquet nor YAML."""
-    from .scenarios import partner_record_index
-
     table = a.channels
     inputs = a.engine_inputs()
     for name in ("sppi", "iai_political", "sppi_runs", "iai_runs", "resilience"):
         w.array(f"scenario/{name}", inputs[name])
     records = {}
-    for position, index in partner_record_index(table).items():
+    for position, index in a.record_index.items():
         alpha2 = str(table.partners[position])
         w.array(f"scenario/records/{alpha2}", index)
         records[alpha2] = f"scenario/records/{alpha2}"
