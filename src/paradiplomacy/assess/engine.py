@@ -184,6 +184,19 @@ class ChannelArrays:
         return minmax(np.log1p(self.evidence.sum(axis=1) @ mask))
 
 
+def term_weights(config: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The term weights of both frameworks (a ``FrameworkConfig``), each normalised to sum 1."""
+    ci = config.culture_image.weights
+    pp = config.political_plus.weights
+    a = np.array([ci.sppi, ci.channels, ci.events], dtype=float)
+    p = np.array([pp.iai_political, pp.channels, pp.resilience], dtype=float)
+    if a.sum() <= 0 or p.sum() <= 0:
+        from .channels import AssessConfigError
+
+        raise AssessConfigError("framework configuration: key 'weights': must not all be 0")
+    return a / a.sum(), p / p.sum()
+
+
 # --- parameters ---------------------------------------------------------------------------
 
 
@@ -205,9 +218,7 @@ class ScenarioParameters:
     @classmethod
     def of(cls, framework_config: Any, availability: Any, channels: tuple[str, ...]):
         """From a ``FrameworkConfig`` and an ``AvailabilityTable``."""
-        from .frameworks import _weights
-
-        culture, political = _weights(framework_config)
+        culture, political = term_weights(framework_config)
         return cls(
             channel_weights=framework_config.channel_weights(channels),
             culture_terms=culture,

@@ -38,7 +38,13 @@ from paradiplomacy.assess.channels import (
     live_records,
     load_config,
 )
-from paradiplomacy.assess.engine import FRAMEWORKS, FrameworkArrays, minmax, recommend
+from paradiplomacy.assess.engine import (
+    FRAMEWORKS,
+    FrameworkArrays,
+    minmax,
+    recommend,
+    term_weights,
+)
 from paradiplomacy.resources import data_path
 
 __all__ = [
@@ -172,13 +178,7 @@ def _terms(table: ChannelTable, partner: str, config: FrameworkConfig, closed=()
 
 
 def _weights(config: FrameworkConfig) -> tuple[np.ndarray, np.ndarray]:
-    ci = config.culture_image.weights
-    pp = config.political_plus.weights
-    a = np.array([ci.sppi, ci.channels, ci.events], dtype=float)
-    p = np.array([pp.iai_political, pp.channels, pp.resilience], dtype=float)
-    if a.sum() <= 0 or p.sum() <= 0:
-        raise AssessConfigError("framework configuration: key 'weights': must not all be 0")
-    return a / a.sum(), p / p.sum()
+    return term_weights(config)
 
 
 # --- suitability --------------------------------------------------------------------------
