@@ -258,7 +258,6 @@ def load(
     m = r.manifest
     if m.get("format") != FORMAT:
         raise ValueError(f"stored assessment of format {m.get('format')}, expected {FORMAT}")
-    r.check_all()
     engine = scenario_engine(r, m, eager=True)
     paths = config_paths(config_dir)
     loaded = load_configs(paths, store.taxonomy)
@@ -331,6 +330,7 @@ def load(
         timings=dict(m["timings"]),
         **frames,
     )
+    r.check_all()  # the members no table above read: a damaged one is never left behind
     assessment.records_source = store.records
     assessment.scenario_source = lambda: engine
     # what a scenario reports of the coverage, as stored (else it asks the coins for scores)
