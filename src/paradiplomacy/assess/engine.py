@@ -482,7 +482,7 @@ class ScenarioEngine:
         resilience_partners: Sequence[str],
         records: Callable[[str], np.ndarray | None] | None = None,
         seed: int = 1,
-        cache_size: int = 64,
+        cache_size: int = 32,
     ) -> None:
         self.arrays = arrays
         self.parameters = parameters
