@@ -142,8 +142,12 @@ class Reader:
         table.attrs = dict(meta["attrs"] or {})
         return table
 
+    copy_arrays = True
+    """Whether arrays are writable copies (a whole assessment) or read-only views of the member
+    bytes (:class:`HeadReader`: a scenario only reads them)."""
+
     def array(self, name: str) -> Any:
-        return load_array(self.member(f"{name}.npy"))
+        return load_array(self.member(f"{name}.npy"), writable=self.copy_arrays)
 
     def check_all(self) -> None:
         """Read and check every member not read yet (a reader of the whole assessment)."""
@@ -155,7 +159,10 @@ class Reader:
 class HeadReader(Reader):
     """A :class:`Reader` of a payload in a seekable file that reads the manifest from the
     start and each member at its offset (``offsets`` of the manifest), never the ZIP's central
-    directory at the end: the bytes read are those of the members read."""
+    directory at the end: the bytes read are those of the members read. Its arrays are
+    read-only."""
+
+    copy_arrays = False
 
     def __init__(self, source: IO[bytes], digest: str | None) -> None:
         self.source = source
@@ -233,10 +240,10 @@ class BlobFile(io.RawIOBase):
             super().close()
 
 
-def load_array(data: bytes) -> Any:
-    """An ``.npy`` file's array, as ``np.load(..., allow_pickle=False)`` gives it (a writable
-    copy; objects refused), from the header and one copy of the bytes: ``np.load`` of a
-    file-like reads it in chunks, three times slower."""
+def load_array(data: bytes, writable: bool = True) -> Any:
+    """An ``.npy`` file's array, as ``np.load(..., allow_pickle=False)`` gives it (objects
+    refused), from its header and the bytes (``np.load`` of a file-like reads in chunks, three
+    times slower): a writable copy, or with ``writable=False`` a read-only view of ``data``."""
     import numpy as np
     from numpy.lib import format as npy
 
@@ -254,7 +261,8 @@ def load_array(data: bytes) -> Any:
     for n in shape:
         count *= n
     flat = np.frombuffer(data, dtype=dtype, count=count, offset=source.tell())
-    return flat.reshape(shape, order="F" if fortran else "C").copy(order="K")
+    array = flat.reshape(shape, order="F" if fortran else "C")
+    return array.copy(order="K") if writable else array
 
 
 def label(value: Any) -> Any:
