@@ -8,8 +8,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
 T = TypeVar("T")
 
 
@@ -26,6 +24,8 @@ def _data_root() -> Path:
 
 def load_yaml(path: str | Path) -> Any:
     """Read a UTF-8 YAML file with the safe loader."""
+    import yaml  # here: start-up of commands that read no YAML stays light
+
     with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 

@@ -64,39 +64,26 @@ from .channels import (
     cube_spec,
 )
 from .coverage import LedgerCoverage, ledger_coverage
+from .engine import ChannelArrays, ScenarioEngine, ScenarioParameters
 from .explain import explain_class, indicator_contributions
-from .frameworks import FRAMEWORKS, FrameworkConfig, resilience, suitability, suitability_runs
+from .frameworks import FrameworkConfig, resilience
 from .indices import analyse_index, build_index, load_index_config, with_hierarchy
+from .keys import CONFIG_FILES, config_paths
 from .profile import profile as region_profile
-from .scenarios import AvailabilityTable, Scenario, capacity, country_totals, p_top, replay
+from .scenarios import (
+    AvailabilityTable,
+    Scenario,
+    capacity_frame,
+    partner_record_index,
+    replay,
+    scenario_totals,
+)
 
 POLITICAL_PILLAR = "IAI_Pol"
 """The IAI pillar that the political-plus framework uses (MODEL.md section 6)."""
 
-CONFIG_FILES = {
-    "indicators": "indicators.yaml",
-    "iai": "indices/iai.yaml",
-    "sppi": "indices/sppi.yaml",
-    "classification": "assess/classification.yaml",
-    "channels": "assess/channels.yaml",
-    "frameworks": "assess/frameworks.yaml",
-    "availability": "scenarios/availability.yaml",
-}
-"""Configuration files by role, relative to the package data or to a ``--config`` directory."""
-
-
-def config_paths(config_dir: str | Path | None = None) -> dict[str, Path]:
-    """The configuration file for each role: from ``config_dir`` when it has it, else shipped."""
-    paths = {}
-    for role, relative in CONFIG_FILES.items():
-        own = Path(config_dir) / relative if config_dir else None
-        if own is not None and own.exists():
-            paths[role] = own
-        else:
-            paths[role] = data_path(relative)
-    if config_dir is not None and not Path(config_dir).is_dir():
-        raise FileNotFoundError(f"--config: {config_dir} is not a directory")
-    return paths
+__all__ = ["CONFIG_FILES", "POLITICAL_PILLAR", "Assessment", "ScenarioResult", "config_paths",
+           "load_configs", "write_scenario"]  # fmt: skip
 
 
 def load_configs(paths: Mapping[str, Path], taxonomy: Taxonomy) -> dict[str, Any]:
@@ -171,6 +158,9 @@ class Assessment:
     """The :class:`~paradiplomacy.ledger.store.Store` the assessment was built from or stored
     in (None for one built from records in memory): questions about records read it by key."""
     _sources: pd.DataFrame | None = field(default=None, repr=False)
+    scenario_source: Callable[[], ScenarioEngine] | None = field(default=None, repr=False)
+    """Makes the scenario engine from stored arrays (a stored assessment); else it is made
+    from the channel table, scores and runs (:attr:`engine`)."""
 
     @property
     def records_source(self) -> Callable[..., pd.DataFrame] | None:
@@ -586,6 +576,49 @@ class Assessment:
             raise KeyError(f"unknown partner country {partner!r}; expected an ISO alpha-2 code")
         return code
 
+    @cached_property
+    def engine(self) -> ScenarioEngine:
+        """The array engine of frameworks and scenarios (:mod:`paradiplomacy.assess.engine`),
+        with its per-partner caches; a stored assessment gives its stored arrays."""
+        if self.scenario_source is not None:
+            return self.scenario_source()
+        table = self.channels
+
+        def records(partner: str) -> np.ndarray | None:
+            return self.record_index.get(table.partner_index(partner))
+
+        return ScenarioEngine(
+            ChannelArrays.of(table),
+            ScenarioParameters.of(
+                self.configs["frameworks"], self.configs["availability"], table.channels
+            ),
+            **self.engine_inputs(),
+            records=records,
+            seed=self.seed,
+        )
+
+    @cached_property
+    def record_index(self) -> dict[int, np.ndarray]:
+        """The records that can be named in a capacity table, per partner position
+        (:func:`paradiplomacy.assess.engine.record_index` of the channel contributions)."""
+        return partner_record_index(self.channels)
+
+    def engine_inputs(self) -> dict[str, Any]:
+        """The scores, runs and resilience the scenario engine takes, in the channel table's
+        region order (stored with a stored assessment)."""
+        regions = self.channels.regions
+        resilience = self.resilience.reindex(index=regions)
+        return {
+            "sppi": self.scores("SPPI").reindex(regions).to_numpy(dtype=float),
+            "iai_political": self.scores("IAI", POLITICAL_PILLAR)
+            .reindex(regions)
+            .to_numpy(dtype=float),
+            "sppi_runs": self.score_runs("SPPI").reindex(regions).to_numpy(dtype=float),
+            "iai_runs": self.score_runs(POLITICAL_PILLAR).reindex(regions).to_numpy(dtype=float),
+            "resilience": resilience.to_numpy(dtype=float),
+            "resilience_partners": list(resilience.columns),
+        }
+
     def frameworks(self, partner: str) -> pd.DataFrame:
         """Suitability of every region for both frameworks towards ``partner`` (section 6).
 
@@ -594,38 +627,10 @@ class Assessment:
         share of runs in which the framework is recommended, alone or as "both").
         """
         code = self._partner(partner)
-        nominal, runs = self._suitability(code)
-        q = np.quantile(runs, [0.05, 0.5, 0.95], axis=2)
-        margin = self.configs["frameworks"].margin
-        diff = runs[0] - runs[1]
-        both = np.abs(diff) <= margin + 1e-12
-        table = nominal.copy()
-        for f, name in enumerate(FRAMEWORKS):
-            table[f"{name}_q5"] = q[0, f]
-            table[f"{name}_median"] = q[1, f]
-            table[f"{name}_q95"] = q[2, f]
-        table["p_culture_image"] = ((diff > 0) | both).mean(axis=1)
-        table["p_political_plus"] = ((diff < 0) | both).mean(axis=1)
+        table = pd.DataFrame(self.engine.framework_columns(code))
         table.attrs["synthetic"] = self.synthetic
-        return table.rename(columns={"region": "code"})
-
-    def _suitability(self, partner: str) -> tuple[pd.DataFrame, np.ndarray]:
-        codes = list(self.regions["code"])
-        sppi = self.scores("SPPI")
-        political = self.scores("IAI", POLITICAL_PILLAR)
-        ties = self.resilience[partner].reindex(codes) if partner in self.resilience else None
-        ties = ties if ties is not None else pd.Series(0.0, index=codes)
-        config = self.configs["frameworks"]
-        nominal = suitability(self.channels, partner, sppi, political, ties, config)
-        runs = suitability_runs(
-            self.channels,
-            partner,
-            self.score_runs("SPPI"),
-            self.score_runs(POLITICAL_PILLAR),
-            ties,
-            config,
-        )
-        return nominal, runs
+        table.attrs["partner"] = code
+        return table
 
     def scenario(
         self,
@@ -660,32 +665,33 @@ class Assessment:
         if updates:
             scenario = Scenario.model_validate({**scenario.model_dump(), **updates})
         code = self._partner(scenario.partner)
-        nominal, runs = self._suitability(code)
-        config = self.configs["frameworks"]
-        availability = self.configs["availability"]
-        probabilities = p_top(
-            self.channels,
-            scenario,
-            config,
-            runs,
-            k=top,
-            seed=self.seed,
-            availability=availability,
+        closed = tuple(scenario.closed_instruments)
+        engine = self.engine
+        answer = engine.scenario(
+            code, scenario.level, closed, scenario.availability, top=top, name=scenario.name
         )
-        table = capacity(
-            self.channels,
-            scenario,
-            config,
-            nominal,
-            availability=availability,
-            p_top=probabilities,
+        regions, names = self._region_names
+        table = capacity_frame(
+            regions,
+            names,
+            engine.arrays.channels,
+            answer["capacity"],
+            answer["p_top"],
+            answer["records"],
+            f"p_top{top}",
+            region_column="code",
         )
-        table = table.rename(columns={"region": "code", "p_top": f"p_top{top}"})
-        summary = country_totals(
-            self.channels, scenario, config, nominal, availability=availability
+        table.attrs.update(
+            synthetic=self.channels.synthetic,
+            scenario=scenario.name,
+            partner=scenario.partner,
+            level=scenario.level,
         )
+        totals = scenario_totals(scenario.name, scenario.partner, scenario.level,
+                                 answer["capacity"].capacity, answer["base"].capacity,
+                                 self.channels.synthetic)  # fmt: skip
         summary = {
-            **summary,
+            **totals,
             "partner": code,
             "partner_name": self.partners.loc[code, "name_en"],
             "level": scenario.level,
@@ -693,12 +699,32 @@ class Assessment:
             "closed_instruments": list(scenario.closed_instruments),
             "assessment_year": self.year,
             "synthetic": self.synthetic,
-            **self._scenario_coverage(code, tuple(scenario.closed_instruments)),
+            **self._scenario_coverage(answer["no_evidence"]),
         }
         return ScenarioResult(scenario, table, summary, self.frameworks(code))
 
-    def _scenario_coverage(self, partner: str, closed: tuple[str, ...]) -> dict[str, Any]:
-        """What a scenario toward ``partner`` could not see (docs/coverage.md)."""
+    @cached_property
+    def _region_names(self) -> tuple[np.ndarray, np.ndarray]:
+        """The channel table's region codes and English names (object arrays)."""
+        regions = self.channels.regions
+        names = self.channels.region_names.reindex(regions).to_numpy()
+        return regions.to_numpy(dtype=object), names
+
+    def _scenario_coverage(self, no_evidence: list[str]) -> dict[str, Any]:
+        """What a scenario could not see (docs/coverage.md); ``no_evidence``: its channels
+        without evidence toward the partner (``ChannelTable.no_evidence``)."""
+        terms = self._coverage_terms
+        return {
+            "coverage": terms["coverage"],
+            "channels_without_evidence": no_evidence,
+            "channels_not_covered": list(terms["channels_not_covered"]),
+            "instruments_not_covered": list(terms["instruments_not_covered"]),
+            "framework_terms_without_evidence": list(terms["framework_terms_without_evidence"]),
+        }
+
+    @cached_property
+    def _coverage_terms(self) -> dict[str, Any]:
+        """The parts of :meth:`_scenario_coverage` that do not depend on the scenario."""
         covered = self.coverage.channels()
         terms = []
         if self.scores("SPPI").isna().all():
@@ -707,9 +733,8 @@ class Assessment:
             terms.append("iai_political")
         return {
             "coverage": self.coverage.label(),
-            "channels_without_evidence": self.channels.no_evidence(partner, closed),
             "channels_not_covered": [k for k, ok in covered.items() if not ok],
-            "instruments_not_covered": self.coverage.not_covered,
+            "instruments_not_covered": list(self.coverage.not_covered),
             "framework_terms_without_evidence": terms,
         }
 

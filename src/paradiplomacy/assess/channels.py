@@ -464,7 +464,7 @@ class ChannelTable:
             mask &= (rec["channel"] == channel).to_numpy()
         if closed_instruments:
             mask &= ~rec["instrument"].isin(list(closed_instruments)).to_numpy()
-        out = rec[mask].sort_values(["weight", "uid"], ascending=[False, True])
+        out = rec[mask].sort_values(["weight", "uid"], ascending=[False, True], kind="mergesort")
         return out.head(n).reset_index(drop=True)
 
 

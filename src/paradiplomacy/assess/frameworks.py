@@ -37,11 +37,26 @@ from paradiplomacy.assess.channels import (
     cube_spec,
     load_config,
 )
+from paradiplomacy.assess.engine import (
+    FRAMEWORKS,
+    FrameworkArrays,
+    minmax,
+    recommend,
+    term_weights,
+)
 from paradiplomacy.ledger.aggregates import cube_from_records
 from paradiplomacy.resources import data_path
 
-FRAMEWORKS: tuple[str, ...] = ("culture_image", "political_plus")
-"""Framework ids; ``both`` is also a recommendation."""
+__all__ = [
+    "FRAMEWORKS",
+    "FrameworkConfig",
+    "minmax",
+    "recommend",
+    "resilience",
+    "suitability",
+    "suitability_runs",
+    "suitability_uncertainty",
+]
 
 
 def _non_negative(v: dict[str, float]) -> dict[str, float]:
@@ -136,14 +151,6 @@ class FrameworkConfig(BaseModel):
 # --- helpers ------------------------------------------------------------------------------
 
 
-def minmax(x: np.ndarray, axis: int = 0) -> np.ndarray:
-    """Min-max scaling to [0, 1] along ``axis``; NaN counts 0; a constant slice gives 0."""
-    x = np.nan_to_num(np.asarray(x, dtype=float), nan=0.0)
-    lo = x.min(axis=axis, keepdims=True)
-    span = x.max(axis=axis, keepdims=True) - lo
-    return np.where(span > 0, (x - lo) / np.where(span > 0, span, 1.0), 0.0)
-
-
 def _align(values: pd.Series | pd.DataFrame | np.ndarray, regions: pd.Index, what: str):
     if isinstance(values, (pd.Series, pd.DataFrame)):
         return values.reindex(regions).to_numpy(dtype=float)
@@ -171,23 +178,7 @@ def _terms(table: ChannelTable, partner: str, config: FrameworkConfig, closed=()
 
 
 def _weights(config: FrameworkConfig) -> tuple[np.ndarray, np.ndarray]:
-    ci = config.culture_image.weights
-    pp = config.political_plus.weights
-    a = np.array([ci.sppi, ci.channels, ci.events], dtype=float)
-    p = np.array([pp.iai_political, pp.channels, pp.resilience], dtype=float)
-    if a.sum() <= 0 or p.sum() <= 0:
-        raise AssessConfigError("framework configuration: key 'weights': must not all be 0")
-    return a / a.sum(), p / p.sum()
-
-
-def recommend(culture: np.ndarray, political: np.ndarray, margin: float) -> np.ndarray:
-    """``culture_image``, ``political_plus`` or ``both`` (|difference| <= margin), elementwise."""
-    diff = np.asarray(culture) - np.asarray(political)
-    return np.where(
-        np.abs(diff) <= margin + 1e-12,
-        "both",
-        np.where(diff > 0, "culture_image", "political_plus"),
-    ).astype(object)
+    return term_weights(config)
 
 
 # --- suitability --------------------------------------------------------------------------
@@ -219,14 +210,9 @@ def suitability(
     culture = a[0] * s + a[1] * ch[:, 0] + a[2] * ev
     political = q[0] * p + q[1] * ch[:, 1] + q[2] * res
     rec = recommend(culture, political, config.margin)
-    explanation = [
-        f"culture_image {c:.2f} = {a[0]:.2f}*SPPI {s_:.2f} + {a[1]:.2f}*channels {x:.2f} "
-        f"+ {a[2]:.2f}*events {e:.2f}; political_plus {pl:.2f} = {q[0]:.2f}*IAI political "
-        f"{p_:.2f} + {q[1]:.2f}*channels {y:.2f} + {q[2]:.2f}*resilience {r_:.2f}; {m}"
-        for c, s_, x, e, pl, p_, y, r_, m in zip(
-            culture, s, ch[:, 0], ev, political, p, ch[:, 1], res, rec, strict=True
-        )
-    ]
+    explanation = FrameworkArrays(
+        culture, political, rec, s, ch[:, 0], ev, p, ch[:, 1], res
+    ).explanation(a, q)
     frame = pd.DataFrame(
         {
             "region": regions.to_numpy(),

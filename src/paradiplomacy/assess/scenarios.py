@@ -41,12 +41,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from scipy.stats import spearmanr
 
+from paradiplomacy.assess import engine
 from paradiplomacy.assess.channels import (
     DAYS_PER_YEAR,
     AssessConfigError,
@@ -56,7 +57,7 @@ from paradiplomacy.assess.channels import (
     cube_spec,
     load_config,
 )
-from paradiplomacy.assess.frameworks import FRAMEWORKS, FrameworkConfig
+from paradiplomacy.assess.frameworks import FrameworkConfig
 from paradiplomacy.ledger.aggregates import CubeSpec
 from paradiplomacy.ledger.taxonomy import Taxonomy
 from paradiplomacy.resources import data_path
@@ -183,19 +184,24 @@ def shipped_scenarios() -> dict[str, Path]:
 # --- capacity -----------------------------------------------------------------------------
 
 
-def _chosen(table: ChannelTable, nc: np.ndarray, suitability: pd.DataFrame | None) -> np.ndarray:
-    """Recommended framework per region: from the suitability table, else the larger NC."""
+def _chosen(table: ChannelTable, suitability: pd.DataFrame | None):
+    """Recommended framework per region: from the suitability table, else (a function of NC)
+    the larger NC."""
     if suitability is not None:
         rec = suitability.set_index("region")["recommended"].reindex(table.regions)
         if rec.isna().any():
             missing = list(rec.index[rec.isna()][:5])
             raise ValueError(f"suitability lacks regions of the table, e.g. {missing}")
         return rec.to_numpy(dtype=object)
-    return np.where(
-        nc[0] > nc[1],
-        "culture_image",
-        np.where(nc[1] > nc[0], "political_plus", np.where(nc[0] > 0, "both", "none")),
-    ).astype(object)
+
+    def larger(nc: np.ndarray) -> np.ndarray:
+        return np.where(
+            nc[0] > nc[1],
+            "culture_image",
+            np.where(nc[1] > nc[0], "political_plus", np.where(nc[0] > 0, "both", "none")),
+        ).astype(object)
+
+    return larger
 
 
 def _capacity_arrays(
@@ -206,26 +212,49 @@ def _capacity_arrays(
     availability: AvailabilityTable,
     level: int | None = None,
     closed: tuple[str, ...] | None = None,
-):
-    """NC (F, R), contributions (F, R, K), chosen framework (R,), capacity (R,), A row (K,)."""
+) -> engine.CapacityArrays:
+    """NC (F, R), contributions, chosen framework, capacity (R,) and A row (K,) of a scenario."""
     closed = tuple(scenario.closed_instruments) if closed is None else closed
-    b = table.strengths(closed, partner=scenario.partner)
+    arrays = engine.ChannelArrays.of(table)
+    raw = arrays.raw(closed, scenario.partner)
     a = scenario.availability_row(availability, table.channels, level)
     w = framework_config.channel_weights(table.channels)
-    contrib = (b * a)[None, :, :] * w[:, None, :]
-    nc = contrib.sum(axis=2)
-    chosen = _chosen(table, nc, suitability)
-    cap = np.where(
-        chosen == "culture_image",
-        nc[0],
-        np.where(chosen == "political_plus", nc[1], nc.max(axis=0)),
-    ).astype(float)
-    return nc, contrib, chosen, cap, a
+    return engine.capacity_from(raw, arrays.scale(raw), a, w, _chosen(table, suitability))
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
     """Rank 1 = largest; ties share the best rank."""
-    return pd.Series(values).rank(ascending=False, method="min").to_numpy(dtype=int)
+    return engine.ranks_descending(values)
+
+
+def capacity_frame(
+    regions: np.ndarray,
+    names: np.ndarray,
+    channels: tuple[str, ...],
+    arrays: engine.CapacityArrays,
+    p_top: np.ndarray | None,
+    records: np.ndarray,
+    p_top_column: str = "p_top",
+    region_column: str = "region",
+) -> pd.DataFrame:
+    """The capacity table (see :func:`capacity`) from the scenario's arrays, sorted."""
+    data: dict[str, Any] = {
+        region_column: regions,
+        "name_en": names,
+        "capacity": arrays.capacity,
+        "rank": arrays.rank,
+        "framework": arrays.chosen,
+        "nc_culture_image": arrays.nc[0],
+        "nc_political_plus": arrays.nc[1],
+    }
+    for j, k in enumerate(channels):
+        data[f"contrib_{k}"] = arrays.contributions[:, j]
+    if p_top is not None:
+        data[p_top_column] = p_top
+    data["records"] = records
+    order = np.lexsort((np.asarray(regions, dtype=str), -arrays.capacity))
+    frame = pd.DataFrame(data)
+    return frame.take(order).reset_index(drop=True)
 
 
 def capacity(
@@ -248,29 +277,16 @@ def capacity(
     """
     framework_config = framework_config or FrameworkConfig.load()
     availability = availability or AvailabilityTable.load()
-    nc, contrib, chosen, cap, a = _capacity_arrays(
-        table, scenario, framework_config, suitability, availability
-    )
-    used = np.where((chosen == "political_plus") | ((chosen == "both") & (nc[1] > nc[0])), 1, 0)
-    per_channel = contrib[used, np.arange(len(cap)), :]
-    frame = pd.DataFrame(
-        {
-            "region": table.regions.to_numpy(),
-            "name_en": table.region_names.reindex(table.regions).to_numpy(),
-            "capacity": cap,
-            "rank": _ranks(cap),
-            "framework": chosen,
-            "nc_culture_image": nc[0],
-            "nc_political_plus": nc[1],
-        }
-    )
-    for j, k in enumerate(table.channels):
-        frame[f"contrib_{k}"] = per_channel[:, j]
-    if p_top is not None:
-        frame["p_top"] = p_top.reindex(table.regions).to_numpy()
-    frame["records"] = _records_behind(table, scenario, a, framework_config, used, n_records)
-    frame = frame.sort_values(["capacity", "region"], ascending=[False, True]).reset_index(
-        drop=True
+    arrays = _capacity_arrays(table, scenario, framework_config, suitability, availability)
+    named = _records_behind(table, scenario, arrays.availability, framework_config,
+                            arrays.used, n_records)  # fmt: skip
+    frame = capacity_frame(
+        table.regions.to_numpy(),
+        table.region_names.reindex(table.regions).to_numpy(),
+        table.channels,
+        arrays,
+        None if p_top is None else p_top.reindex(table.regions).to_numpy(),
+        named,
     )
     frame.attrs.update(
         synthetic=table.synthetic,
@@ -279,6 +295,41 @@ def capacity(
         level=scenario.level,
     )
     return frame
+
+
+def partner_record_index(
+    table: ChannelTable, partner: str | None = None, n: int = engine.N_RECORDS
+) -> dict[int, np.ndarray]:
+    """:func:`paradiplomacy.assess.engine.record_index` of the table's contributions (of one
+    ``partner``, or all), keyed by partner position. The contributions are read from the
+    ledger by key, only the ``n`` heaviest of each region, partner, instrument and status
+    (:meth:`~paradiplomacy.assess.channels.ChannelTable.contributions`)."""
+    rec = table.contributions(partner=partner, top=n)
+
+    def positions(column: str, axis: pd.Index) -> np.ndarray:
+        codes, uniques = pd.factorize(rec[column], use_na_sentinel=True)
+        where = axis.get_indexer(uniques)
+        return np.where(codes >= 0, where[np.maximum(codes, 0)], -1)
+
+    ri = positions("region", table.regions)
+    ci = positions("partner_country", table.partners)
+    ii = positions("instrument", pd.Index(table.instruments))
+    ok = (ri >= 0) & (ci >= 0) & (ii >= 0)
+    rows = np.flatnonzero(ok)
+    uid = rec["uid"]
+
+    def uids(chosen: np.ndarray) -> np.ndarray:  # only the chosen few are converted
+        return uid.iloc[rows[chosen]].to_numpy(dtype=str)
+
+    return engine.record_index(
+        uids,
+        ri[ok],
+        ci[ok],
+        ii[ok],
+        rec["weight"].to_numpy(dtype=float)[ok],
+        len(table.partners),
+        n,
+    )
 
 
 def _records_behind(
@@ -290,25 +341,14 @@ def _records_behind(
     n: int,
 ) -> np.ndarray:
     """The ``n`` records with the largest weighted contribution, per region, ``;``-joined."""
-    rec = table.contributions(partner=scenario.partner, top=n)
-    mask = np.ones(len(rec), dtype=bool)
-    if scenario.closed_instruments:
-        mask = mask & ~rec["instrument"].isin(scenario.closed_instruments).to_numpy()
-    sub = rec.loc[mask, ["uid", "region", "channel", "weight"]]
-    out = np.full(len(table.regions), "", dtype=object)
-    if sub.empty:
-        return out
-    ri = table.regions.get_indexer(sub["region"].to_numpy())
-    ki = pd.Index(table.channels).get_indexer(sub["channel"].to_numpy())
-    w = framework_config.channel_weights(table.channels)
-    eff = sub["weight"].to_numpy() * a[ki] * w[used[ri], ki]
-    sub = sub.assign(eff=eff, ri=ri)
-    sub = sub[(sub["eff"] > 0).to_numpy()].sort_values(
-        ["ri", "eff", "uid"], ascending=[True, False, True]
+    index = partner_record_index(table, scenario.partner, n).get(
+        table.partner_index(scenario.partner)
     )
-    top = sub.groupby("ri", sort=False).head(n).groupby("ri")["uid"].agg(";".join)
-    out[top.index.to_numpy()] = top.to_numpy()
-    return out
+    closed = np.array([i in set(scenario.closed_instruments) for i in table.instruments])
+    w = framework_config.channel_weights(table.channels)
+    return engine.records_behind(
+        index, closed, table.instrument_channel, a, w, used, len(table.regions), n
+    )
 
 
 def p_top(
@@ -337,28 +377,19 @@ def p_top(
     b = table.strengths(tuple(scenario.closed_instruments), partner=scenario.partner)
     a = scenario.availability_row(availability, table.channels)
     w = framework_config.channel_weights(table.channels)
-    R, K = b.shape
-    F = len(FRAMEWORKS)
-    n = suitability_runs.shape[2] if suitability_runs is not None else n_runs
-    rng = np.random.default_rng(seed)
-    a_runs = np.clip(a * (1 + rng.uniform(-availability_noise, availability_noise, (n, K))), 0, 1)
-    w_runs = w[None] * (1 + rng.uniform(-weight_noise, weight_noise, (n, F, K)))
-    w_runs /= np.maximum(w_runs.sum(axis=2, keepdims=True), 1e-300)
-    nc = np.einsum("rk,nk,nfk->frn", b, a_runs, w_runs)
-    if suitability_runs is not None:
-        if suitability_runs.shape[:2] != (F, R):
-            raise ValueError(f"suitability_runs: expected shape ({F}, {R}, runs)")
-        diff = suitability_runs[0] - suitability_runs[1]
-        m = framework_config.margin + 1e-12
-        cap = np.where(diff > m, nc[0], np.where(diff < -m, nc[1], nc.max(axis=0)))
-    else:
-        cap = nc.max(axis=0)
-    if k < R:
-        threshold = -np.partition(-cap, k - 1, axis=0)[k - 1]
-        top = (cap >= threshold[None, :]) & (cap > 0)
-    else:
-        top = cap > 0
-    return pd.Series(top.mean(axis=1), index=table.regions, name=f"p_top{k}")
+    top = engine.p_top_arrays(
+        b,
+        a,
+        w,
+        suitability_runs,
+        framework_config.margin,
+        k=k,
+        n_runs=n_runs,
+        availability_noise=availability_noise,
+        weight_noise=weight_noise,
+        seed=seed,
+    )
+    return pd.Series(top, index=table.regions, name=f"p_top{k}")
 
 
 def country_totals(
@@ -374,23 +405,24 @@ def country_totals(
     scenario, the number of regions with capacity and ``synthetic``."""
     framework_config = framework_config or FrameworkConfig.load()
     availability = availability or AvailabilityTable.load()
-    *_, cap, _ = _capacity_arrays(table, scenario, framework_config, suitability, availability)
-    *_, cap0, _ = _capacity_arrays(
+    cap = _capacity_arrays(table, scenario, framework_config, suitability, availability).capacity
+    cap0 = _capacity_arrays(
         table, scenario, framework_config, suitability, availability, level=0, closed=()
-    )
-    total = float(cap.sum())
-    total0 = float(cap0.sum())
-    shares = cap / total if total > 0 else np.zeros_like(cap)
+    ).capacity
+    return scenario_totals(scenario.name, scenario.partner, scenario.level, cap, cap0,
+                           table.synthetic)  # fmt: skip
+
+
+def scenario_totals(
+    name: str, partner: str, level: int, cap: np.ndarray, cap0: np.ndarray, synthetic: bool
+) -> dict[str, Any]:
+    """The country totals dict of :func:`country_totals`."""
     return {
-        "scenario": scenario.name,
-        "partner": scenario.partner,
-        "level": scenario.level,
-        "total": total,
-        "total_level0": total0,
-        "resilience": total / total0 if total0 > 0 else None,
-        "redundancy": float(1 / np.sum(shares**2)) if total > 0 else 0.0,
-        "regions_with_capacity": int((cap > 0).sum()),
-        "synthetic": table.synthetic,
+        "scenario": name,
+        "partner": partner,
+        "level": level,
+        **engine.totals(cap, cap0),
+        "synthetic": synthetic,
     }
 
 
@@ -449,6 +481,8 @@ def replay(
     if frame["capacity"].nunique() < 2 or frame["observed"].nunique() < 2:
         rho = float("nan")
     else:
+        from scipy.stats import spearmanr
+
         rho = float(spearmanr(frame["capacity"], frame["observed"]).statistic)
     frame.attrs.update(cap.attrs, replay_date=scenario.date.isoformat(), replay_end=end.isoformat())
     return frame, rho

@@ -23,9 +23,16 @@ coins are rebuilt from the stored iData when a question needs them (deterministi
 milliseconds); the activity records are read from the ledger, by key, only when a question
 needs them (explanations, provenance, replay, the records behind a scenario's capacity).
 
+The manifest lists the SHA-256 of every member and the ledger row keeps the manifest's
+(:mod:`paradiplomacy.assess.archive`): a reader checks each member as it reads it. The
+*scenario section* holds what a scenario needs beyond the channel arrays, ready to use (the
+scores and runs of the SPPI and the IAI political pillar, resilience, the parsed framework and
+availability parameters, an index of the records that can be named per region and partner), so
+that :mod:`paradiplomacy.assess.quick` answers the ``scenario`` command from a few members.
+
 :func:`load_or_build` is what the commands call: it reads the stored assessment when its key
-matches and its digest checks, and otherwise builds, stores and says why (no stored assessment
-yet, the ledger or the configuration changed, the stored one was damaged).
+matches and every member's digest checks, and otherwise builds, stores and says why (no stored
+assessment yet, the ledger or the configuration changed, the stored one was damaged).
 """
 
 from __future__ import annotations
@@ -34,9 +41,6 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import io
-import json
-import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -44,32 +48,37 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import strictjson
 from ..ledger import stored as rows
 from ..ledger.aggregates import channel_records
+from . import keys
+from .archive import DamagedPayload, Reader, Writer, jsonable
 from .assessment import Assessment, config_paths, load_configs
+from .keys import FORMAT
+from .quick import scenario_engine
 
 __all__ = ["FORMAT", "StoreStatus", "assessment_key", "dump", "load", "load_or_build"]
-
-FORMAT = 2
-"""Version of the payload's layout; a change makes every stored assessment stale. 2: the
-channel contributions (one row per record) are no longer stored; they are read by key."""
 
 
 # ---------------------------------------------------------------------------- keys
 def _software() -> dict[str, str]:
-    from importlib.metadata import version
-
-    names = ("paradiplomacy", "numpy", "pandas", "scipy", "pyarrow")
-    return {**{name: version(name) for name in names}, "format": str(FORMAT)}
+    return keys.software(FORMAT)
 
 
-def _registry_bytes(store: Any) -> bytes:
-    regions = store.regions.to_frame("rf-2023" if "rf-2023" in store.regions.scopes else None)
-    partners = store.partners.to_frame()
-    return pd.util.hash_pandas_object(regions.astype(str)).to_numpy().tobytes() + (
-        pd.util.hash_pandas_object(partners.astype(str)).to_numpy().tobytes()
+def registry_digest(store: Any) -> str:
+    """Digest of the store's region and partner registries: the bytes of their files (the
+    ``scenario`` command computes it without loading them), or of their tables when a
+    registry was made in memory."""
+    regions, partners = store.regions, store.partners
+    if getattr(regions, "path", None) is not None and getattr(partners, "path", None) is not None:
+        return keys.files_digest([regions.path, partners.path])
+    frames = (
+        regions.to_frame("rf-2023" if "rf-2023" in regions.scopes else None),
+        partners.to_frame(),
     )
+    h = hashlib.sha256()
+    for frame in frames:
+        h.update(pd.util.hash_pandas_object(frame.astype(str)).to_numpy().tobytes())
+    return h.hexdigest()
 
 
 def assessment_key(
@@ -87,92 +96,16 @@ def assessment_key(
     the ledger revision."""
     revision = revision or rows.ledger_revision(store)
     paths = config_paths(config_dir)
-    params = {
-        "year": year,
-        "scope": scope or store.regions.default_scope,
-        "runs": runs,
-        "seed": seed,
-        "config_dir": str(Path(config_dir).resolve()) if config_dir else None,
-        "ledger": store.url if isinstance(store.url, str) else str(store.url),
-    }
-    parameters = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
-    h = hashlib.sha256(parameters.encode())
-    h.update(revision.encode())
-    for role in sorted(paths):
-        h.update(role.encode())
-        h.update(paths[role].read_bytes())
-    h.update(_registry_bytes(store))
-    h.update(json.dumps(_software(), sort_keys=True).encode())
-    return h.hexdigest(), parameters, revision
-
-
-# ---------------------------------------------------------------------------- the archive
-class _Writer:
-    def __init__(self) -> None:
-        self.buffer = io.BytesIO()
-        self.zip = zipfile.ZipFile(self.buffer, "w", zipfile.ZIP_STORED)
-        self.meta: dict[str, Any] = {}
-
-    def frame(self, name: str, frame: pd.DataFrame | pd.Series) -> None:
-        is_series = isinstance(frame, pd.Series)
-        table = frame.to_frame(name="__series__") if is_series else frame
-        labels = list(table.columns)
-        out = table.copy(deep=False)
-        out.columns = [f"c{i}" for i in range(len(labels))]
-        data = io.BytesIO()
-        out.to_parquet(data, index=True)
-        self.zip.writestr(f"{name}.parquet", data.getvalue())
-        self.meta[name] = {
-            "columns": [_label(c) for c in labels],
-            "series": is_series,
-            "series_name": _label(frame.name) if is_series else None,
-            "attrs": _jsonable(frame.attrs),
-        }
-
-    def array(self, name: str, value: np.ndarray) -> None:
-        data = io.BytesIO()
-        np.save(data, np.asarray(value), allow_pickle=False)
-        self.zip.writestr(f"{name}.npy", data.getvalue())
-
-    def finish(self, manifest: dict[str, Any]) -> bytes:
-        manifest = {**manifest, "frames": self.meta}
-        self.zip.writestr("manifest.json", strictjson.dumps(manifest, sort_keys=True))
-        self.zip.close()
-        return self.buffer.getvalue()
-
-
-class _Reader:
-    def __init__(self, payload: bytes) -> None:
-        self.zip = zipfile.ZipFile(io.BytesIO(payload))
-        self.manifest: dict[str, Any] = json.loads(self.zip.read("manifest.json"))
-        self.meta: dict[str, Any] = self.manifest["frames"]
-
-    def frame(self, name: str) -> Any:
-        meta = self.meta[name]
-        table = pd.read_parquet(io.BytesIO(self.zip.read(f"{name}.parquet")))
-        table.columns = [_unlabel(c) for c in meta["columns"]]
-        if meta["series"]:
-            table = table.iloc[:, 0].rename(_unlabel(meta["series_name"]))
-        table.attrs = dict(meta["attrs"] or {})
-        return table
-
-    def array(self, name: str) -> np.ndarray:
-        return np.load(io.BytesIO(self.zip.read(f"{name}.npy")), allow_pickle=False)
-
-
-def _label(value: Any) -> Any:
-    """A column label as JSON: ints stay ints (the uncertainty runs), the rest strings."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return {"int": int(value)}
-    return None if value is None else str(value)
-
-
-def _unlabel(value: Any) -> Any:
-    return value["int"] if isinstance(value, dict) else value
-
-
-def _jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=str))
+    parameters = keys.parameters_digest(
+        year=year,
+        scope=scope,
+        runs=runs,
+        seed=seed,
+        config_dir=config_dir,
+        url=store.url if isinstance(store.url, str) else str(store.url),
+    )
+    key = keys.key(parameters, revision, paths, registry_digest(store), _software())
+    return key, parameters, revision
 
 
 # ---------------------------------------------------------------------------- dump and load
@@ -183,9 +116,10 @@ _RESULT_FRAMES = ("nominal", "scores", "ranks", "parameters", "rank_stats", "sco
 _RESULT_VALUES = ("kind", "target", "n", "sampler", "seed", "assumptions", "failed_runs", "spec")
 
 
-def dump(assessment: Assessment) -> bytes:
-    """The payload of ``assessment`` (see the module docstring); records are not included."""
-    w = _Writer()
+def dump(assessment: Assessment) -> tuple[bytes, str]:
+    """The payload of ``assessment`` (see the module docstring; records are not included) and
+    the SHA-256 of its manifest."""
+    w = Writer()
     a = assessment
     for name in _FRAMES:
         w.frame(name, getattr(a, name))
@@ -196,7 +130,7 @@ def dump(assessment: Assessment) -> bytes:
             value = getattr(result, field)
             if value is not None:
                 w.frame(f"uncertainty/{code}/{field}", value)
-        uncertainty[code] = {f: _jsonable(getattr(result, f)) for f in _RESULT_VALUES}
+        uncertainty[code] = {f: jsonable(getattr(result, f)) for f in _RESULT_VALUES}
     cov = a.coverage
     w.frame("coverage/instruments", cov.instruments)
     coverage = {"cut_method": cov.cut_method, "indices": {}}
@@ -226,7 +160,7 @@ def dump(assessment: Assessment) -> bytes:
         elif field.name == "config":
             channels[field.name] = {"kind": "config"}
         else:
-            channels[field.name] = {"kind": "value", "value": _jsonable(value)}
+            channels[field.name] = {"kind": "value", "value": jsonable(value)}
     manifest = {
         "format": FORMAT,
         "software": _software(),
@@ -240,8 +174,50 @@ def dump(assessment: Assessment) -> bytes:
         "uncertainty": uncertainty,
         "coverage": coverage,
         "channels": channels,
+        "scenario": _dump_scenario(w, a),
     }
-    return w.finish(manifest)
+    return w.finish(manifest, first=SCENARIO_MEMBERS)
+
+
+SCENARIO_MEMBERS = (
+    *(f"channels/{name}.npy" for name in ("evidence", "tie_values", "tie_feeds",
+                                          "instrument_channel", "lo", "hi")),
+    "scenario/",
+    "scenario/records/",
+)  # fmt: skip
+"""The members a scenario reads (:mod:`.quick`), first in the payload."""
+
+
+def _dump_scenario(w: Writer, a: Assessment) -> dict[str, Any]:
+    """The scenario section: what :mod:`paradiplomacy.assess.quick` needs beside the channel
+    arrays, as arrays and JSON (the framework and availability parameters parsed from their
+    configuration files, the coverage terms), so a scenario reads neither Parquet nor YAML."""
+    table = a.channels
+    inputs = a.engine_inputs()
+    for name in ("sppi", "iai_political", "sppi_runs", "iai_runs", "resilience"):
+        w.array(f"scenario/{name}", inputs[name])
+    records = {}
+    for position, index in a.record_index.items():
+        alpha2 = str(table.partners[position])
+        w.array(f"scenario/records/{alpha2}", index)
+        records[alpha2] = f"scenario/records/{alpha2}"
+    engine = a.engine
+    return {
+        "regions": [str(r) for r in table.regions],
+        "region_names": [str(n) for n in a._region_names[1]],
+        "partner_names": {
+            str(p): str(n) for p, n in a.partners["name_en"].reindex(table.partners).items()
+        },
+        "resilience_partners": [str(p) for p in inputs["resilience_partners"]],
+        "parameters": engine.parameters.to_json(),
+        "transform": table.config.scaling.transform,
+        "seed": a.seed,
+        "year": a.year,
+        "synthetic": a.synthetic,
+        "table_synthetic": bool(table.synthetic),
+        "coverage_terms": jsonable(a._coverage_terms),
+        "records": records,
+    }
 
 
 class _LazyCoins(Mapping):
@@ -272,19 +248,22 @@ def load(
     payload: bytes,
     store: Any,
     config_dir: str | Path | None = None,
+    digest: str | None = None,
 ) -> Assessment:
     """An :class:`Assessment` from its payload; the configuration files are those of the key
     (read again from ``config_dir`` or the package), the records come from ``store`` when a
-    question needs them."""
+    question needs them. ``digest``: the manifest's SHA-256 (the row's); every member is read
+    and checked against the manifest (:class:`~paradiplomacy.assess.archive.DamagedPayload`)."""
     from ..composite.uncertainty import AnalysisResult
     from .channels import ChannelTable
     from .coverage import IndexCoverage, LedgerCoverage, Screening
     from .indices import with_hierarchy
 
-    r = _Reader(payload)
+    r = Reader(payload, digest)
     m = r.manifest
     if m.get("format") != FORMAT:
         raise ValueError(f"stored assessment of format {m.get('format')}, expected {FORMAT}")
+    engine = scenario_engine(r, m, eager=True)
     paths = config_paths(config_dir)
     loaded = load_configs(paths, store.taxonomy)
     catalogue, index_configs = loaded["catalogue"], loaded["indices"]
@@ -356,7 +335,11 @@ def load(
         timings=dict(m["timings"]),
         **frames,
     )
+    r.check_all()  # the members no table above read: a damaged one is never left behind
     assessment.ledger = store
+    assessment.scenario_source = lambda: engine
+    # what a scenario reports of the coverage, as stored (else it asks the coins for scores)
+    assessment.__dict__["_coverage_terms"] = m["scenario"]["coverage_terms"]
     return assessment
 
 
@@ -401,15 +384,14 @@ def load_or_build(
     if rebuild:
         reason = "rebuild asked for"
     if found is not None:
-        if found.intact:
-            try:
-                return load(found.payload, store, config_dir), StoreStatus(
-                    "read", f"ledger {revision}", key
-                )
-            except Exception as error:  # a damaged archive is rebuilt, never used
-                reason = f"the stored assessment could not be read ({error}); rebuilt"
-        else:
-            reason = "the stored assessment was damaged (its SHA-256 does not match); rebuilt"
+        try:
+            return load(found.payload, store, config_dir, found.sha256), StoreStatus(
+                "read", f"ledger {revision}", key
+            )
+        except DamagedPayload as error:
+            reason = f"the stored assessment was damaged ({error}); rebuilt"
+        except Exception as error:  # a damaged archive is rebuilt, never used
+            reason = f"the stored assessment could not be read ({error}); rebuilt"
         rows.delete_row(store, key)
     elif not rebuild:
         older = rows.row_for_parameters(store, parameters)
@@ -430,6 +412,7 @@ def load_or_build(
         seed=seed,
         progress=progress,
     )
+    payload, digest = dump(assessment)
     rows.write_row(store, key, parameters, revision, FORMAT, _software()["paradiplomacy"],
-                   dump(assessment))  # fmt: skip
+                   payload, sha256=digest)  # fmt: skip
     return assessment, StoreStatus("built", reason, key)

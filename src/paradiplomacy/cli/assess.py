@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -90,16 +91,26 @@ def load_assessment(
 def _print(frame: pd.DataFrame, title: str, limit: int = 15) -> None:
     import pandas as pd
 
+    rows = frame.head(limit).itertuples(index=False)
+    _print_rows(list(frame.columns), rows, title, pd.isna)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _print_rows(columns: list, rows: Iterable, title: str, isna: Callable = _missing) -> None:
+    """A rich table of ``rows``: floats with 3 significant digits, missing values empty."""
     table = RichTable(title=title, title_justify="left", header_style="bold")
-    for column in frame.columns:
+    for column in columns:
         table.add_column(str(column), overflow="fold")
-    for values in frame.head(limit).itertuples(index=False):
+    for values in rows:
         cells = []
         for v in values:
             if isinstance(v, float):
-                cells.append("" if pd.isna(v) else f"{v:.3g}")
+                cells.append("" if isna(v) else f"{v:.3g}")
             else:
-                cells.append("" if pd.isna(v) else str(v))
+                cells.append("" if isna(v) else str(v))
         table.add_row(*cells)
     console.print(table)
 
@@ -244,6 +255,17 @@ def scenario(
     """
     if scenario_file is None and (partner is None or level is None):
         fail("give --partner and --level, or --scenario", 2)
+    if scenario_file is None:  # answered from the stored assessment alone when there is one
+        from paradiplomacy.assess.quick import scenario_from_store
+
+        quick = scenario_from_store(
+            db, partner, level, tuple(close or ()), year=year, scope=scope,
+            config_dir=config, runs=runs, seed=seed,
+        )  # fmt: skip
+        if quick is not None:
+            errors.print(quick.status, style="dim", markup=False, highlight=False)
+            _report_scenario_summary(quick.summary, quick.rows, quick.write(out))
+            return
     assessment = load_assessment(db, year, scope, config, runs, seed)
     try:
         result = assessment.scenario(
@@ -313,10 +335,27 @@ def channels(
 
 
 def _report_scenario(result: ScenarioResult, paths: list[Path]) -> None:
-    s = result.summary
+    frame = result.capacity
+
+    def rows(columns: list[str], limit: int) -> Iterable:
+        return frame[columns].head(limit).itertuples(index=False)
+
+    _report_scenario_summary(result.summary, rows, paths, list(frame.columns))
+
+
+def _report_scenario_summary(
+    s: dict,
+    rows: Callable[[list[str], int], Iterable],
+    paths: list[Path],
+    available: list[str] | None = None,
+) -> None:
+    """What the scenario command prints: the banner, what the evidence covers, the top ten
+    regions (``rows(columns, limit)`` gives them) and the country totals."""
     if s.get("synthetic"):
         errors.print(BANNER, style="yellow")
     columns = ["code", "name_en", "capacity", "rank", "framework", "p_top10"]
+    if available is not None:
+        columns = [c for c in columns if c in available]
     title = f"Normalisation capacity towards {s['partner_name']} at crisis level {s['level']}"
     if s.get("synthetic"):
         title += " - SYNTHETIC DATA"
@@ -331,7 +370,12 @@ def _report_scenario(result: ScenarioResult, paths: list[Path]) -> None:
             markup=False,
             highlight=False,
         )
-    _print(result.capacity[[c for c in columns if c in result.capacity.columns]], title, 10)
+    if available is None:
+        _print_rows(columns, rows(columns, 10), title)
+    else:
+        import pandas as pd
+
+        _print_rows(columns, rows(columns, 10), title, pd.isna)
     resilience = s.get("resilience")
     console.print(
         f"country total {s['total']:.3f}; resilience "

@@ -553,7 +553,8 @@ def channel_records(
     (``weight``: before the status weight; module docstring), computed by the database, in
     ledger order. ``regions`` limits them to these regions (and lets SQLite find a partner's
     records through the cube index); ``top``: only the ``top`` heaviest of each
-    :data:`TOP_PARTITION` (ties by uid). Read by key: only the records asked for are read."""
+    :data:`TOP_PARTITION` (ties: the earlier record in ledger order). Read by key: only the
+    records asked for are read."""
     store.ensure()
     engine = store.engine
     _, params, parts = _cube_sql(spec, engine.dialect.name, regions, region, partner)
@@ -567,7 +568,8 @@ def channel_records(
         partition = ", ".join(TOP_PARTITION)
         sql = (
             f"SELECT * FROM (SELECT w.*, ROW_NUMBER() OVER (PARTITION BY {partition} "
-            f"ORDER BY weight DESC, uid) AS rn FROM ({sql}) w) ranked WHERE rn <= :top"
+            f"ORDER BY weight DESC, batch_id, source_row) AS rn FROM ({sql}) w) ranked "
+            f"WHERE rn <= :top"
         )
     sql = f"SELECT {', '.join((*RECORD_COLUMNS, 'weight'))} FROM ({sql}) chosen " + (
         "ORDER BY batch_id, source_row"
@@ -604,8 +606,8 @@ def frame_channel_records(
     out = selected.assign(weight=record_weights(selected, spec)["weight"].to_numpy())
     columns = [c for c in RECORD_COLUMNS if c in out.columns]
     out = out.loc[out["weight"].to_numpy() > 0, [*columns, "weight"]]
-    if top is not None:
-        ranked = out.sort_values(["weight", "uid"], ascending=[False, True], kind="mergesort")
+    if top is not None:  # ties: the earlier record (ledger order) first
+        ranked = out.sort_values("weight", ascending=False, kind="mergesort")
         chosen = ranked.groupby(list(TOP_PARTITION), sort=False).head(top).index
         out = out[out.index.isin(chosen)]
     return out

@@ -202,8 +202,9 @@ class StoredAssessment(Base):
     ``key`` is the SHA-256 of everything that made it (the ledger revision, the configuration
     files, the parameters and the software versions), so a stored assessment is only ever read
     for exactly the inputs that made it. ``payload`` is a ZIP archive of Parquet tables, NumPy
-    arrays and a JSON manifest (docs/stored.md); ``sha256`` is the payload's digest, checked on
-    every read so that a damaged row is rebuilt, never used.
+    arrays and a JSON manifest (docs/stored.md); ``sha256`` is the digest of the manifest, which
+    holds the digest of every member: each is checked as it is read, so that a damaged row is
+    rebuilt, never used.
     """
 
     __tablename__ = "stored_assessments"

@@ -35,7 +35,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import aliased
 
-from paradiplomacy.ledger.constants import ENV_VAR
+from paradiplomacy.ledger.constants import DEFAULT_DB as DEFAULT_DB  # re-exported
+from paradiplomacy.ledger.constants import ENV_VAR as ENV_VAR  # re-exported
+from paradiplomacy.ledger.constants import resolve_url as resolve_url  # re-exported
 from paradiplomacy.ledger.models import (
     ActivityRecord,
     Base,
@@ -51,7 +53,6 @@ from paradiplomacy.registry import PartnerRegistry, RegionRegistry
 if TYPE_CHECKING:
     from alembic.config import Config
 
-DEFAULT_DB = "paradiplomacy.sqlite"
 APPEND_ONLY = frozenset({"activity_records", "statistics"})
 _LOOKUP = 10_000
 """Values looked up per query by :func:`check_references` (SQLite allows 32,766)."""
@@ -63,17 +64,6 @@ class AppendOnlyError(RuntimeError):
 
 class LedgerError(RuntimeError):
     """The database is not a ledger this registry can use."""
-
-
-def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
-    """The database URL: ``db``, else ``$PARADIPLOMACY_DB``, else ``./paradiplomacy.sqlite``.
-
-    A plain file path is taken as an SQLite file.
-    """
-    value = str(db) if db else os.environ.get(ENV_VAR) or DEFAULT_DB
-    if "://" in value:
-        return value
-    return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
 class Store:

@@ -38,11 +38,6 @@ class StoredRow:
     sha256: str
     payload: bytes
 
-    @property
-    def intact(self) -> bool:
-        """True when the payload still has the digest it was written with."""
-        return hashlib.sha256(self.payload).hexdigest() == self.sha256
-
 
 def ledger_revision(store: Store) -> str:
     """The ledger's revision: its last import batch and its last GDELT event row.
@@ -92,16 +87,20 @@ def write_row(
     fmt: int,
     software: str,
     payload: bytes,
+    sha256: str | None = None,
 ) -> bool:
     """Insert the row of ``key`` and delete the other rows of ``parameters``, in one
-    transaction. Returns False when another process stored the same key first (its row is
+    transaction. ``sha256``: the digest that authenticates the payload (the payload's own by
+    default; :mod:`paradiplomacy.assess.stored` gives its manifest's, which holds every
+    member's). Returns False when another process stored the same key first (its row is
     kept: the same key means the same inputs, hence the same assessment)."""
-    digest = hashlib.sha256(payload).hexdigest()
+    digest = sha256 or hashlib.sha256(payload).hexdigest()
     try:
         with store.engine.begin() as conn:
-            conn.execute(
+            conn.execute(  # stale rows of the question, and rows of another format (never read)
                 delete(StoredAssessment).where(
-                    (StoredAssessment.parameters == parameters) & (StoredAssessment.key != key)
+                    ((StoredAssessment.parameters == parameters) | (StoredAssessment.format != fmt))
+                    & (StoredAssessment.key != key)
                 )
             )
             if conn.scalar(select(func.count()).where(StoredAssessment.key == key)):
