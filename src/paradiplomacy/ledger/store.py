@@ -35,7 +35,11 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import aliased
 
-from paradiplomacy.ledger.constants import ENV_VAR
+from paradiplomacy.ledger.constants import (  # noqa: F401 (re-exported: their old home)
+    DEFAULT_DB,
+    ENV_VAR,
+    resolve_url,
+)
 from paradiplomacy.ledger.models import (
     ActivityRecord,
     Base,
@@ -51,7 +55,6 @@ from paradiplomacy.registry import PartnerRegistry, RegionRegistry
 if TYPE_CHECKING:
     from alembic.config import Config
 
-DEFAULT_DB = "paradiplomacy.sqlite"
 APPEND_ONLY = frozenset({"activity_records", "statistics"})
 _LOOKUP = 10_000
 """Values looked up per query by :func:`check_references` (SQLite allows 32,766)."""
@@ -63,17 +66,6 @@ class AppendOnlyError(RuntimeError):
 
 class LedgerError(RuntimeError):
     """The database is not a ledger this registry can use."""
-
-
-def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
-    """The database URL: ``db``, else ``$PARADIPLOMACY_DB``, else ``./paradiplomacy.sqlite``.
-
-    A plain file path is taken as an SQLite file.
-    """
-    value = str(db) if db else os.environ.get(ENV_VAR) or DEFAULT_DB
-    if "://" in value:
-        return value
-    return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
 class Store:

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from .board import CRISIS_LEVELS, Dashboard, clean, clean_tree, crisis
+from .board import CRISIS_LEVELS, Dashboard, clean, crisis
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -463,7 +463,7 @@ def record_model(board: Dashboard, record: dict[str, Any], lang: str) -> Evidenc
 def region_detail(board: Dashboard, code: str, lang: str) -> RegionDetail:
     code = board.region_code(code)
     explained = board.explanation(code)
-    total = len(board.records_by_region.get(code, ()))
+    total = board.n_records(code)
     return RegionDetail(
         meta=meta(board, lang),
         region=region_model(board, board.by_code[code], lang),
@@ -525,7 +525,7 @@ def partner_model(board: Dashboard, row: dict[str, Any], lang: str) -> Partner:
 
 def partner_detail(board: Dashboard, alpha2: str, lang: str) -> PartnerDetail:
     alpha2 = board.partner_code(alpha2)
-    row = next(r for r in board.partner_list if r["alpha2"] == alpha2)
+    row = board.partner_rows_by_code[alpha2]
     return PartnerDetail(
         meta=meta(board, lang),
         partner=partner_model(board, row, lang),
@@ -611,12 +611,12 @@ def scenario_answer(
 
 
 def methods(board: Dashboard, lang: str) -> Methods:
-    a = board.assessment
+    data = board.methods_data
     return Methods(
         meta=meta(board, lang),
-        configuration=clean_tree(a.configuration()),
-        versions=a.versions(),
-        provenance=clean_tree(a.provenance()),
+        configuration=data["configuration"],
+        versions=data["versions"],
+        provenance=data["provenance"],
         coverage=coverage_model(board, lang),
         coverage_detail=board.coverage_detail,
         references=REFERENCES,

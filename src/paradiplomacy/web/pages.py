@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ..assess.coverage_view import index_name, indicator_table, percent, term_label
+from ..assess.coverage_view import index_name, percent, term_label
 from . import api
 from .api import Board, LangQuery
 from .board import CRISIS_LEVELS, TEMPLATES, Dashboard, crisis
@@ -449,7 +449,7 @@ def scenario_page(
 ) -> HTMLResponse:
     """Choose a partner and crisis level (optionally close instruments); Run updates in place."""
     if partner is None:
-        partner = "DE" if "DE" in board.partners.index else board.partner_list[0]["alpha2"]
+        partner = "DE" if "DE" in board.partner_names else board.partner_list[0]["alpha2"]
     answer = api.scenario_answer(board, partner, level, list(close or []), lang)
     partners = sorted(
         ((p["alpha2"], board.partner_name(p["alpha2"], lang)) for p in board.partner_list),
@@ -500,8 +500,8 @@ def methods_page(request: Request, board: Board, lang: LangQuery = "en") -> HTML
             ),
             min_coverage=percent(view["min_coverage"]),
         ),
-        instruments=board.assessment.coverage.instruments.reset_index().to_dict(orient="records"),
-        indicators=indicator_table(board.assessment, lang).to_dict(orient="records"),
+        instruments=board.methods_data["instruments"],
+        indicators=board.methods_data["indicators"][lang],
         percent=percent,
         pipelines=json.dumps(answer.configuration.get("pipelines", {}), indent=1),
         uncertainty=json.dumps(answer.configuration.get("uncertainty", {}), indent=1),
