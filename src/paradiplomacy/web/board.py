@@ -55,6 +55,19 @@ RECORD_COLUMNS = ("uid", "partner_country", "partner_name", "instrument", "date"
 """The columns of a region's record list."""
 
 
+class Row(dict):
+    """A dict whose keys are also attributes: templates read ``row.code`` without Jinja's
+    failed attribute lookup and exception for every cell of a plain dict."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 class NotFound(LookupError):
     """An unknown region or partner country; the message names it (answered with 404)."""
 
@@ -513,6 +526,8 @@ class Dashboard:
         self.observed: np.ndarray = arrays["observed"]
         self.intensity: np.ndarray = arrays["intensity"]
         self._ties: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.memo: dict[Any, Any] = {}
+        """Values the pages derive from the snapshot once per key (e.g. per language)."""
         self._no_evidence: dict[str, list[str]] = state["no_evidence"]
         self.partner_names: dict[str, list[str | None]] = state["partner_names"]
         self.partner_list: list[dict[str, Any]] = state["partner_list"]
