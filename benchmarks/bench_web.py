@@ -20,7 +20,8 @@ in under 2 s on a stored assessment.
    plan of distinct URLs once each, shuffled: every region page and partner page in both
    languages, every region's and partner's API answers, overview and regions-table filters,
    pages of records, scenarios (page and API) with distinct partner, level and closed
-   instruments, methods and coverage. No URL repeats, so the dashboard's answer cache never
+   instruments, methods and coverage; beyond that fixed set, a quarter of the URLs are
+   scenarios and the rest pages of records (the mix is printed, per endpoint). No URL repeats, so the dashboard's answer cache never
    hides the cost of an answer. Then a baseline run of the same users on ``/healthz`` (a
    trivial route of the same server, distinct query strings) measures what the server, the
    machine and locust cost by themselves.
@@ -57,6 +58,8 @@ TARGET_P95_MS = 100.0
 TARGET_RATE = 500.0
 TARGET_SCENARIO_P50_MS = 30.0
 TARGET_STARTUP_S = 2.0
+SCENARIO_SHARE = 0.25
+"""Share of scenarios (three API answers to one page) among the URLs beyond the fixed set."""
 
 
 def free_port() -> int:
@@ -198,7 +201,7 @@ def plan(base: str, total: int, seed: int = 1) -> list[tuple[str, str]]:
     attempts = 0
     while len(out) < total and attempts < 50 * total:
         attempts += 1
-        item = scenario() if rng.random() < 0.4 else records()
+        item = scenario() if rng.random() < SCENARIO_SHARE else records()
         if item[1] not in seen:
             seen.add(item[1])
             out.append(item)

@@ -200,6 +200,7 @@ def serve_board(
 
     app = create_app(board)
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False)
+    config.load()  # here, once: the workers inherit the loaded protocol and event loop
     if workers <= 1:
         board.load_in_background()
         if ready is not None:
