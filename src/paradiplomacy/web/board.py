@@ -295,7 +295,8 @@ def snapshot(
     channel_regions = [str(r) for r in ct.regions]
     channel_partners = [str(p) for p in ct.partners]
     counts = dict(zip(channel_partners, (intensity > 0).sum(axis=0).tolist(), strict=True))
-    totals = dict(zip(channel_partners, intensity.sum(axis=0).tolist(), strict=True))
+    # summed as the DataFrame the dashboard always summed (the same floating-point order)
+    totals = pd.DataFrame(intensity, columns=channel_partners).sum(axis=0).to_dict()
     partners = [
         {
             "alpha2": str(alpha2),
