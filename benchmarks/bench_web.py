@@ -21,10 +21,11 @@ in under 2 s on a stored assessment.
    languages, every region's and partner's API answers, overview and regions-table filters,
    pages of records, scenarios (page and API) with distinct partner, level and closed
    instruments, methods and coverage; beyond that fixed set, a quarter of the URLs are
-   scenarios and the rest pages of records (the mix is printed, per endpoint). No URL repeats, so the dashboard's answer cache never
-   hides the cost of an answer. Then a baseline run of the same users on ``/healthz`` (a
-   trivial route of the same server, distinct query strings) measures what the server, the
-   machine and locust cost by themselves.
+   scenarios and the rest pages of records (the mix is printed, per endpoint; set it with
+   ``--scenario-share``). No URL repeats, so the dashboard's answer cache never hides the
+   cost of an answer. Then a baseline run of the same users on ``/healthz`` (a trivial route
+   of the same server, distinct query strings) measures what the server, the machine and
+   locust cost by themselves.
 
 It prints p50 and p95 per endpoint and overall, and requests per second, each beside the
 baseline and as a ratio to it. Traffic goes only to 127.0.0.1. It is not a test: it never
@@ -135,7 +136,9 @@ def fetch_json(base: str, path: str) -> dict:
     return json.loads(body)
 
 
-def plan(base: str, total: int, seed: int = 1) -> list[tuple[str, str]]:
+def plan(
+    base: str, total: int, seed: int = 1, share: float = SCENARIO_SHARE
+) -> list[tuple[str, str]]:
     """``total`` distinct (endpoint, url) pairs (module docstring), shuffled."""
     rng = random.Random(seed)
     regions = fetch_json(base, "/api/regions")["regions"]
@@ -201,7 +204,7 @@ def plan(base: str, total: int, seed: int = 1) -> list[tuple[str, str]]:
     attempts = 0
     while len(out) < total and attempts < 50 * total:
         attempts += 1
-        item = scenario() if rng.random() < SCENARIO_SHARE else records()
+        item = scenario() if rng.random() < share else records()
         if item[1] not in seen:
             seen.add(item[1])
             out.append(item)
@@ -251,7 +254,13 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=10_000, help="distinct URLs requested")
     parser.add_argument("--run-time", type=int, default=60, help="seconds, at most, per run")
     parser.add_argument("--workers", type=int, default=2, help="serve --workers")
-    parser.add_argument("--startups", type=int, default=3, help="timed starts of serve")
+    parser.add_argument("--startups", type=int, default=3, help="timed starts of serve (0: none)")
+    parser.add_argument(
+        "--scenario-share",
+        type=float,
+        default=SCENARIO_SHARE,
+        help="share of scenarios among the URLs beyond the fixed set (0: none at all)",
+    )
     parser.add_argument("--keep", type=Path, help="keep locust's CSV files and logs here")
     args = parser.parse_args()
     if shutil.which("locust", path=str(BIN)) is None:
@@ -290,7 +299,9 @@ def main() -> int:
         # 3. start-up
         uvicorn_s = timed([sys.executable, "-c", "import uvicorn"])
         help_s = timed([str(BIN / "paradiplomacy"), "--help"])
-        serving, scenario_ready = [], []
+        serving, scenario_ready = [float("nan")], [float("nan")]
+        if args.startups:
+            serving, scenario_ready = [], []
         for _ in range(args.startups):
             server = Server(db, args.workers, log)
             try:
@@ -299,21 +310,24 @@ def main() -> int:
             finally:
                 server.stop()
         best = min(serving)
-        print(f"\nserve start-up, --workers {args.workers}, {args.startups} starts "
-              f"(process start to the first answer):")  # fmt: skip
-        print(f"  serving (/healthz)       best {best:5.2f} s, worst {max(serving):5.2f} s; "
-              f"{ratio(best, uvicorn_s).strip()} 'import uvicorn' ({uvicorn_s:.2f} s), "
-              f"{ratio(best, help_s).strip()} 'paradiplomacy --help' ({help_s:.2f} s); "
-              f"target < {TARGET_STARTUP_S:.0f} s: "
-              f"{'meets' if best < TARGET_STARTUP_S else 'MISSES'}")  # fmt: skip
-        print(f"  scenarios (assessment loaded in the background) best "
-              f"{min(scenario_ready):5.2f} s, worst {max(scenario_ready):5.2f} s")  # fmt: skip
+        if args.startups:
+            print(f"\nserve start-up, --workers {args.workers}, {args.startups} starts "
+                  f"(process start to the first answer):")  # fmt: skip
+            print(f"  serving (/healthz)       best {best:5.2f} s, worst {max(serving):5.2f} s; "
+                  f"{ratio(best, uvicorn_s).strip()} 'import uvicorn' ({uvicorn_s:.2f} s), "
+                  f"{ratio(best, help_s).strip()} 'paradiplomacy --help' ({help_s:.2f} s); "
+                  f"target < {TARGET_STARTUP_S:.0f} s: "
+                  f"{'meets' if best < TARGET_STARTUP_S else 'MISSES'}")  # fmt: skip
+            print(f"  scenarios (assessment loaded in the background) best "
+                  f"{min(scenario_ready):5.2f} s, worst {max(scenario_ready):5.2f} s")  # fmt: skip
 
         # 4. load
         server = Server(db, args.workers, log)
         try:
             server.wait("/api/scenario?partner=DE&level=2")
-            items = plan(server.base, args.requests)
+            items = plan(server.base, args.requests, share=args.scenario_share)
+            if args.scenario_share == 0:
+                items = [item for item in items if "scenario" not in item[0]]
             print(f"\nload: locust, {args.users} users, {len(items):,} distinct URLs requested "
                   f"once each (at most {args.run_time} s), --workers {args.workers}; load average "
                   f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
@@ -348,6 +362,7 @@ def main() -> int:
              f"{scenario['p50']:.0f} ms < 30 ms"),
             ("serve start-up", best < TARGET_STARTUP_S, f"{best:.2f} s < 2 s"),
         ]  # fmt: skip
+        verdicts = [v for v in verdicts if "nan" not in v[2]]
         for what, ok, text in verdicts:
             print(f"  {what:20} {text:22} {'meets' if ok else 'MISSES'}")
         if args.keep:
