@@ -34,9 +34,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 
-from ..ledger import stored as rows
 from ..resources import data_path
 from .board import HERE, SNAPSHOT_FORMAT, Dashboard, SqlRecords, snapshot
 
@@ -67,6 +66,25 @@ def _engine(url: str) -> Engine:
     return engine
 
 
+def _revision(engine: Engine) -> str:
+    """The ledger's revision as :func:`paradiplomacy.ledger.stored.ledger_revision` writes it
+    (the last import batch and GDELT event row), read with two plain queries: the start of
+    ``serve`` needs no ORM."""
+    with engine.connect() as conn:
+        b = conn.execute(text("SELECT count(*), max(id) FROM import_batches")).one()
+        e = conn.execute(text("SELECT count(*), max(id) FROM events")).one()
+    return f"batches:{b[0]}/{b[1] or 0};events:{e[0]}/{e[1] or 0}"
+
+
+def _read(engine: Engine, key: str) -> tuple[bytes, str] | None:
+    """The payload and SHA-256 of the stored row of ``key``, or None."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            text("SELECT payload, sha256 FROM stored_assessments WHERE key = :key"), {"key": key}
+        ).one_or_none()
+    return None if found is None else (bytes(found[0]), str(found[1]))
+
+
 def _software() -> dict[str, str]:
     from importlib.metadata import version
 
@@ -89,7 +107,7 @@ def snapshot_key(
     seed: int | None,
 ) -> tuple[str, str, str]:
     """``(key, parameters, revision)`` of the dashboard snapshot (module docstring)."""
-    revision = rows.ledger_revision(_Ledger(engine))  # type: ignore[arg-type]
+    revision = _revision(engine)
     params = {
         "dashboard": SNAPSHOT_FORMAT,
         "ledger": url,
@@ -176,25 +194,30 @@ def prepare(
     reason = "no dashboard snapshot yet"
     try:
         key, parameters, revision = snapshot_key(engine, db, config_dir=config_dir, **options)
-        found = rows.read_row(ledger, key)
+        found = _read(engine, key)
     except SQLAlchemyError:  # not a ledger (yet): the build says what is missing
         key = parameters = revision = ""
         found = None
     if found is not None:
-        if found.intact:
+        payload, digest = found
+        if hashlib.sha256(payload).hexdigest() == digest:
             try:
-                state, arrays = decode(found.payload)
+                state, arrays = decode(payload)
                 board = Dashboard.from_snapshot(state, arrays, SqlRecords(engine), loader)
                 return Prepared(board, f"dashboard snapshot read (ledger {revision})", engine)
             except Exception as error:  # a damaged snapshot is rebuilt, never used
                 reason = f"the dashboard snapshot could not be read ({error})"
         else:
             reason = "the dashboard snapshot was damaged (its SHA-256 does not match)"
+        from ..ledger import stored as rows
+
         rows.delete_row(ledger, key)
     assessment = (build or loader)()
     if not key:
         key, parameters, revision = snapshot_key(engine, db, config_dir=config_dir, **options)
     state, arrays = snapshot(assessment, engine)
+    from ..ledger import stored as rows
+
     rows.write_row(ledger, key, parameters, revision, SNAPSHOT_FORMAT, state["version"],
                    encode(state, arrays))  # fmt: skip
     board = Dashboard.from_snapshot(state, arrays, SqlRecords(engine), assessment=assessment)
