@@ -584,6 +584,8 @@ class Dashboard:
 
     def _load_quietly(self) -> None:
         try:
+            if isinstance(self._records, SqlRecords):
+                from ..ledger import listing  # noqa: F401 (the ORM, before the first page needs it)
             self.load_assessment()
         except BaseException:
             log.exception("the assessment could not be loaded; scenarios will fail")
