@@ -571,10 +571,15 @@ class Dashboard:
                 self._loaded.set()
 
     def close_connections(self) -> None:
-        """Close the record source's database connections (before forking workers)."""
-        engine = getattr(self._records, "engine", None)
-        if engine is not None:
-            engine.dispose()
+        """Close the database connections of the record source and of the assessment's store
+        (before forking workers: each worker opens its own)."""
+        engines = [getattr(self._records, "engine", None)]
+        if self._assessment is not None:
+            store = _store_of(self._assessment)
+            engines.append(getattr(store, "engine", None))
+        for engine in engines:
+            if engine is not None:
+                engine.dispose()
 
     def load_in_background(self) -> threading.Thread:
         """Start loading the assessment in a daemon thread (scenarios wait for it)."""
