@@ -147,4 +147,7 @@ def serve(
             highlight=False,
         )
 
-    serve_board(board, host, port, workers=workers, log_level="warning", ready=ready)
+    try:
+        serve_board(board, host, port, workers=workers, log_level="warning", ready=ready)
+    except OSError as exc:  # the address is taken or cannot be bound
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
