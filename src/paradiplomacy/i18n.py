@@ -22,8 +22,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import pandas as pd
-
 from paradiplomacy.resources import data_path, load_yaml
 
 LANGUAGES: tuple[str, ...] = ("en", "ru")
@@ -117,7 +115,11 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **fields: Any) -> str:
 
 
 def _value(entry: Any, field: str) -> Any:
-    if isinstance(entry, Mapping | pd.Series):
+    if isinstance(entry, Mapping):
+        return entry.get(field)
+    import pandas as pd  # here, not at import: the dashboard starts without pandas
+
+    if isinstance(entry, pd.Series):
         return entry.get(field)
     return getattr(entry, field, None)
 
@@ -153,6 +155,8 @@ def country_name(partners: Any, alpha2: str, lang: str = DEFAULT_LANGUAGE) -> st
     column). ``KeyError`` naming the code when the country is not there; a missing Russian name
     falls back to the English one.
     """
+    import pandas as pd
+
     lang = check_lang(lang)
     table = partners.table if hasattr(partners, "table") else partners
     if not isinstance(table, pd.DataFrame):

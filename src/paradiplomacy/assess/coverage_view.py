@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .. import i18n
+
+if TYPE_CHECKING:  # pandas is imported by indicator_table: the dashboard starts without it
+    import pandas as pd
 
 DOCS = "docs/coverage.md"
 """The document that explains coverage and screening (linked to by name)."""
@@ -287,6 +289,8 @@ def indicator_table(assessment: Any, lang: str = "en") -> pd.DataFrame:
         frames.append(table)
     columns = ["index", "code", "name", "kind", "instruments", "covered_instruments",
                "availability", "weight_full", "weight_used", "used", "reason"]  # fmt: skip
+    import pandas as pd
+
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True).reindex(columns=columns)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from paradiplomacy.cli.assess import (
+    BANNER,
     ConfigDir,
     Runs,
     Scope,
@@ -17,7 +18,10 @@ from paradiplomacy.cli.assess import (
     print_data_label,
 )
 from paradiplomacy.cli.options import Db
-from paradiplomacy.terminal import console, fail
+from paradiplomacy.terminal import console, errors, fail
+
+if TYPE_CHECKING:
+    from paradiplomacy.assess.assessment import Assessment
 
 Partners = Annotated[
     str | None,
@@ -109,36 +113,41 @@ def serve(
         typer.Option(
             "--workers",
             min=1,
-            help="Worker processes; each reads the stored assessment (built once, first)",
+            help="Worker processes, forked once the dashboard is prepared (2 suits two cores)",
         ),
-    ] = 1,
+    ] = 2,
 ) -> None:
-    """Run the dashboard (read-only) on http://HOST:PORT; binds to 127.0.0.1 unless told."""
-    import json
-    import os
+    """Run the dashboard (read-only) on http://HOST:PORT; binds to 127.0.0.1 unless told.
 
-    import uvicorn
+    It starts from the dashboard snapshot stored in the ledger; the first time (or after the
+    ledger or the configuration changed) it builds the assessment and the snapshot, and says so.
+    """
+    from paradiplomacy.ledger.constants import resolve_url
+    from paradiplomacy.web.app import serve_board
+    from paradiplomacy.web.snapshot import prepare
 
-    from paradiplomacy.ledger.store import resolve_url
-    from paradiplomacy.web.app import WORKER_ENV, create_app
+    def build() -> Assessment:  # no current snapshot: the assessment, stored or built
+        return load_assessment(db, year, scope, config, runs, seed)
 
-    assessment = load_assessment(db, year, scope, config, runs, seed)
-    print_data_label(assessment)
-    console.print(
-        f"dashboard on http://{host}:{port}/ with {workers} worker(s) (Ctrl+C stops it)",
-        highlight=False,
+    url = resolve_url(db)
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).exists():
+        build()  # says there is no ledger and exits
+    prepared = prepare(
+        url, year=year, scope=scope, config_dir=config, runs=runs, seed=seed, build=build
     )
-    if workers == 1:
-        uvicorn.run(create_app(assessment), host=host, port=port, log_level="warning")
-        return
-    spec = {"db": resolve_url(db), "year": year, "scope": scope, "runs": runs, "seed": seed}
-    spec["config_dir"] = str(config) if config else None
-    os.environ[WORKER_ENV] = json.dumps(spec)
-    uvicorn.run(
-        "paradiplomacy.web.app:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-    )
+    board = prepared.board
+    errors.print(prepared.message, style="dim", markup=False, highlight=False)
+    if board.synthetic:
+        errors.print(BANNER, style="yellow")
+    errors.print(board.data_label, style="yellow", markup=False, highlight=False)
+
+    def ready() -> None:
+        console.print(
+            f"dashboard on http://{host}:{port}/ with {workers} worker(s) (Ctrl+C stops it)",
+            highlight=False,
+        )
+
+    try:
+        serve_board(board, host, port, workers=workers, log_level="warning", ready=ready)
+    except OSError as exc:  # the address is taken or cannot be bound
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")

@@ -1,6 +1,6 @@
 """Constants of the ledger that the command line needs at start-up (option help texts, the
-``--db`` environment variable, how ``--db`` becomes a URL), in a module that imports nothing
-heavy: ``paradiplomacy --help`` stays quick. Their old homes (:mod:`.store`,
+``--db`` environment variable and its resolution), in a module that imports only the standard
+library: ``paradiplomacy --help`` and ``serve`` stay quick. Their old homes (:mod:`.store`,
 :mod:`.taxonomy`) re-export them."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ STATUSES: tuple[str, ...] = ("planned", "active", "suspended", "terminated")
 """Record statuses (MODEL.md section 2); ``active`` is the default."""
 
 DEFAULT_DB = "paradiplomacy.sqlite"
+"""The ledger when neither ``--db`` nor :data:`ENV_VAR` names one."""
 
 
 def resolve_url(db: str | os.PathLike[str] | None = None) -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from .board import CRISIS_LEVELS, Dashboard, clean, clean_tree, crisis
+from .board import CRISIS_LEVELS, Dashboard, clean, crisis
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -463,7 +463,7 @@ def record_model(board: Dashboard, record: dict[str, Any], lang: str) -> Evidenc
 def region_detail(board: Dashboard, code: str, lang: str) -> RegionDetail:
     code = board.region_code(code)
     explained = board.explanation(code)
-    total = len(board.records_by_region.get(code, ()))
+    total = board.n_records(code)
     return RegionDetail(
         meta=meta(board, lang),
         region=region_model(board, board.by_code[code], lang),
@@ -525,7 +525,7 @@ def partner_model(board: Dashboard, row: dict[str, Any], lang: str) -> Partner:
 
 def partner_detail(board: Dashboard, alpha2: str, lang: str) -> PartnerDetail:
     alpha2 = board.partner_code(alpha2)
-    row = next(r for r in board.partner_list if r["alpha2"] == alpha2)
+    row = board.partner_rows_by_code[alpha2]
     return PartnerDetail(
         meta=meta(board, lang),
         partner=partner_model(board, row, lang),
@@ -551,7 +551,7 @@ def scenario_answer(
     unseen = set(summary.get("channels_without_evidence", []))
     top = next((c for c in result.capacity.columns if c.startswith("p_top")), None)
     capacity = []
-    for row in result.capacity.to_dict(orient="records"):
+    for row in _records(result.capacity):
         records = row.get("records")
         capacity.append(
             CapacityRow(
@@ -572,7 +572,7 @@ def scenario_answer(
         )
     frameworks = []
     if result.frameworks is not None:
-        for row in result.frameworks.to_dict(orient="records"):
+        for row in _records(result.frameworks):
             frameworks.append(
                 FrameworkRow(
                     code=row["code"],
@@ -611,16 +611,32 @@ def scenario_answer(
 
 
 def methods(board: Dashboard, lang: str) -> Methods:
-    a = board.assessment
+    data = board.methods_data
     return Methods(
         meta=meta(board, lang),
-        configuration=clean_tree(a.configuration()),
-        versions=a.versions(),
-        provenance=clean_tree(a.provenance()),
+        configuration=data["configuration"],
+        versions=data["versions"],
+        provenance=data["provenance"],
         coverage=coverage_model(board, lang),
         coverage_detail=board.coverage_detail,
         references=REFERENCES,
     )
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    """Rows of a DataFrame as dicts of Python scalars (column by column: much quicker than
+    ``DataFrame.to_dict(orient="records")`` for the small tables of a scenario)."""
+    columns = {str(c): frame[c].tolist() for c in frame.columns}
+    return [{c: v[i] for c, v in columns.items()} for i in range(len(frame))]
+
+
+def json_response(model: BaseModel) -> Response:
+    """``model`` as a JSON answer, serialised once by pydantic (FastAPI would validate the
+    model again against the response model before serialising it)."""
+    return Response(type(model).__pydantic_serializer__.to_json(model), media_type=JSON)
+
+
+JSON = "application/json"
 
 
 def _uids(value: Any) -> list[str]:
@@ -644,15 +660,17 @@ def get_regions(
     district: Annotated[str | None, Query(description="federal district key")] = None,
     balance: Annotated[str | None, Query(description="instrument balance")] = None,
     orientation: Annotated[str | None, Query(description="geographic orientation")] = None,
-) -> RegionList:
+) -> Response:
     check_filters(board, level, district, balance, orientation)
     rows = board.regions(level, district, balance, orientation)
-    return RegionList(
-        meta=meta(board, lang),
-        coverage=coverage_model(board, lang),
-        levels=[LevelInfo(level=k, name=board.level_name(k, lang)) for k in board.level_names],
-        count=len(rows),
-        regions=[region_model(board, r, lang) for r in rows],
+    return json_response(
+        RegionList(
+            meta=meta(board, lang),
+            coverage=coverage_model(board, lang),
+            levels=[LevelInfo(level=k, name=board.level_name(k, lang)) for k in board.level_names],
+            count=len(rows),
+            regions=[region_model(board, r, lang) for r in rows],
+        )
     )
 
 
@@ -678,8 +696,8 @@ def check_filters(
 
 
 @router.get("/regions/{code}", response_model=RegionDetail, summary="One region")
-def get_region(code: str, board: Board, lang: LangQuery = "en") -> RegionDetail:
-    return region_detail(board, code, lang)
+def get_region(code: str, board: Board, lang: LangQuery = "en") -> Response:
+    return json_response(region_detail(board, code, lang))
 
 
 @router.get("/regions/{code}/records", response_model=RecordPage, summary="A region's records")
@@ -689,30 +707,32 @@ def get_records(
     lang: LangQuery = "en",
     page: Annotated[int, Query(ge=1, description="page number, from 1")] = 1,
     per_page: Annotated[int, Query(ge=1, le=500, description="records per page")] = 25,
-) -> RecordPage:
-    return record_page(board, code, page, per_page, lang)
+) -> Response:
+    return json_response(record_page(board, code, page, per_page, lang))
 
 
 @router.get(
     "/regions/{code}/channels", response_model=RegionChannels, summary="A region's partners"
 )
-def get_region_channels(code: str, board: Board, lang: LangQuery = "en") -> RegionChannels:
-    return region_channels(board, code, lang)
+def get_region_channels(code: str, board: Board, lang: LangQuery = "en") -> Response:
+    return json_response(region_channels(board, code, lang))
 
 
 @router.get("/partners", response_model=PartnerList, summary="Partner countries")
-def get_partners(board: Board, lang: LangQuery = "en") -> PartnerList:
+def get_partners(board: Board, lang: LangQuery = "en") -> Response:
     rows = board.partner_list
-    return PartnerList(
-        meta=meta(board, lang),
-        count=len(rows),
-        partners=[partner_model(board, r, lang) for r in rows],
+    return json_response(
+        PartnerList(
+            meta=meta(board, lang),
+            count=len(rows),
+            partners=[partner_model(board, r, lang) for r in rows],
+        )
     )
 
 
 @router.get("/partners/{alpha2}", response_model=PartnerDetail, summary="One partner country")
-def get_partner(alpha2: str, board: Board, lang: LangQuery = "en") -> PartnerDetail:
-    return partner_detail(board, alpha2, lang)
+def get_partner(alpha2: str, board: Board, lang: LangQuery = "en") -> Response:
+    return json_response(partner_detail(board, alpha2, lang))
 
 
 @router.get("/scenario", response_model=ScenarioAnswer, summary="A crisis scenario")
@@ -724,20 +744,24 @@ def get_scenario(
     ],
     close: Annotated[list[str] | None, Query(description="instruments closed")] = None,
     lang: LangQuery = "en",
-) -> ScenarioAnswer:
-    return scenario_answer(board, partner, level, list(close or []), lang)
+) -> Response:
+    return json_response(scenario_answer(board, partner, level, list(close or []), lang))
 
 
 @router.get("/coverage", response_model=CoverageAnswer, summary="What the evidence covers")
-def get_coverage(board: Board, lang: LangQuery = "en") -> CoverageAnswer:
-    return CoverageAnswer(
-        meta=meta(board, lang), coverage=coverage_model(board, lang), detail=board.coverage_detail
+def get_coverage(board: Board, lang: LangQuery = "en") -> Response:
+    return json_response(
+        CoverageAnswer(
+            meta=meta(board, lang),
+            coverage=coverage_model(board, lang),
+            detail=board.coverage_detail,
+        )
     )
 
 
 @router.get("/methods", response_model=Methods, summary="Configuration, versions, provenance")
-def get_methods(board: Board, lang: LangQuery = "en") -> Methods:
-    return methods(board, lang)
+def get_methods(board: Board, lang: LangQuery = "en") -> Response:
+    return json_response(methods(board, lang))
 
 
 def _crisis_name(board: Dashboard, level: int, lang: str) -> str:

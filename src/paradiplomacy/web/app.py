@@ -7,19 +7,25 @@ with uvicorn (on 127.0.0.1 unless told otherwise).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import signal
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..assess.assessment import Assessment
 from . import api, pages
 from .board import STATIC, Dashboard, NotFound
+
+if TYPE_CHECKING:
+    from ..assess.assessment import Assessment
 
 log = logging.getLogger("paradiplomacy.web")
 
@@ -89,7 +95,7 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api")
 
 
-def create_app(assessment: Assessment, cache: bool = True) -> FastAPI:
+def create_app(assessment: Assessment | Dashboard, cache: bool = True) -> FastAPI:
     """The read-only dashboard app for a built assessment: HTML pages, ``/api/...`` JSON routes
     (described by the OpenAPI schema at ``/openapi.json``) and ``/static/...``. FastAPI's
     ``/docs`` and ``/redoc`` pages are off: they load their scripts from a CDN, and the
@@ -97,18 +103,25 @@ def create_app(assessment: Assessment, cache: bool = True) -> FastAPI:
 
     With ``cache`` (the default) successful GET answers are kept by URL (:class:`ResponseCache`).
     """
+    board = assessment if isinstance(assessment, Dashboard) else Dashboard(assessment)
     app = FastAPI(
         title="paradiplomacy dashboard",
         description=(
             "International activity and soft-power potential of regions (MODEL.md sections 3-7)"
             ": read-only JSON API behind every number on the dashboard's pages."
         ),
-        version=assessment.versions()["paradiplomacy"],
+        version=board.version,
         docs_url=None,
         redoc_url=None,
     )
-    app.state.dashboard = Dashboard(assessment)
+    app.state.dashboard = board
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/healthz", include_in_schema=False, response_class=PlainTextResponse)
+    def healthz() -> str:
+        """A trivial answer: the server is up (and a baseline for benchmarks)."""
+        return "ok"
+
     app.include_router(api.router)
     app.include_router(pages.router)
     if cache:
@@ -152,7 +165,7 @@ def create_app(assessment: Assessment, cache: bool = True) -> FastAPI:
 def load_assessment(source: Assessment | str | Path, runs: int | None = None) -> Assessment:
     """An assessment as given, or the stored (else built and stored) assessment of a ledger
     (a path or SQLAlchemy URL; :mod:`paradiplomacy.assess.stored`)."""
-    if isinstance(source, Assessment):
+    if not isinstance(source, (str, Path)):
         return source
     from ..assess.stored import load_or_build
     from ..ledger.store import Store
@@ -160,24 +173,93 @@ def load_assessment(source: Assessment | str | Path, runs: int | None = None) ->
     return load_or_build(Store(source), runs=runs)[0]
 
 
-WORKER_ENV = "PARADIPLOMACY_SERVE"
-"""Environment variable carrying the ledger and parameters to each worker process (JSON)."""
+DEFAULT_WORKERS = max(1, min(2, os.cpu_count() or 1))
+"""Worker processes of ``serve`` by default: 2 where there are two cores or more."""
 
 
-def app_from_env() -> FastAPI:
-    """The app of one worker of ``paradiplomacy serve --workers N`` (a uvicorn factory): the
-    stored assessment named by :data:`WORKER_ENV`, which the parent process built before
-    starting the workers, so every worker only reads it."""
-    import json
-    import os
+def serve_board(
+    board: Dashboard,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    workers: int = 1,
+    log_level: str = "warning",
+    ready: Callable[[], None] | None = None,
+) -> None:
+    """Serve ``board`` with uvicorn until interrupted, in ``workers`` processes.
 
-    from ..assess.stored import load_or_build
-    from ..ledger.store import Store
+    The app is made once, here; with several workers the listening socket is opened here and
+    the process forks after it (copy-on-write: every worker shares the prepared dashboard, and
+    none reads or imports anything again). Each worker then loads the assessment for crisis
+    scenarios in the background (:meth:`Dashboard.load_in_background`). A worker that dies is
+    replaced; Ctrl+C or SIGTERM stops them all. ``ready`` is called once the socket listens.
+    """
+    import socket
 
-    spec = json.loads(os.environ[WORKER_ENV])
-    db = spec.pop("db")
-    assessment, _status = load_or_build(Store(db), **spec)
-    return create_app(assessment)
+    import uvicorn
+
+    app = create_app(board)
+    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False)
+    config.load()  # here, once: the workers inherit the loaded protocol and event loop
+    if workers <= 1:
+        board.load_in_background()
+        if ready is not None:
+            ready()
+        uvicorn.Server(config).run()
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    board.close_connections()  # each worker opens its own database connections
+    if ready is not None:
+        ready()
+
+    def start() -> int:
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 0
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                board.load_in_background()
+                uvicorn.Server(config).run(sockets=[sock])
+            except BaseException:
+                log.exception("dashboard worker failed")
+                code = 1
+            finally:
+                os._exit(code)
+        return pid
+
+    children = {start() for _ in range(workers)}
+    stopping = False
+
+    def stop(_signum: int, _frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while children:
+            try:
+                pid, _status = os.wait()
+            except ChildProcessError:
+                break
+            except InterruptedError:  # pragma: no cover - PEP 475 retries
+                continue
+            children.discard(pid)
+            if not stopping:
+                log.warning("dashboard worker %d stopped; starting another", pid)
+                children.add(start())
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        sock.close()
 
 
 def serve(
@@ -186,17 +268,24 @@ def serve(
     port: int = 8000,
     *,
     runs: int | None = None,
+    workers: int = 1,
     log_level: str = "info",
 ) -> None:
-    """Build (if given a ledger) and serve the dashboard with uvicorn until interrupted.
+    """Serve the dashboard of an assessment, or of a ledger (from its stored dashboard
+    snapshot, else its stored or newly built assessment: :mod:`.snapshot`) until interrupted.
 
     Args:
-        source: a built assessment, or the ledger (file path or SQLAlchemy URL) to assess.
+        source: a built assessment, or the ledger (file path or SQLAlchemy URL).
         host, port: where to listen; 127.0.0.1 unless told otherwise.
         runs: uncertainty runs when building (default: the configuration's).
+        workers: worker processes (:func:`serve_board`).
         log_level: uvicorn's log level.
     """
-    import uvicorn
+    if isinstance(source, (str, Path)):
+        from ..ledger.store import resolve_url
+        from .snapshot import prepare
 
-    app = create_app(load_assessment(source, runs=runs))
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+        board = prepare(resolve_url(source), runs=runs).board
+    else:
+        board = Dashboard(source)
+    serve_board(board, host, port, workers=workers, log_level=log_level)

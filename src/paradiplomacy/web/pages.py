@@ -7,6 +7,7 @@ Every page takes ``?lang=en|ru``; links keep the language. Labels come from
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -14,12 +15,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from ..assess.coverage_view import index_name, indicator_table, percent, term_label
+from ..assess.coverage_view import index_name, percent, term_label
 from . import api
 from .api import Board, LangQuery
-from .board import CRISIS_LEVELS, TEMPLATES, Dashboard, crisis
+from .board import CRISIS_LEVELS, TEMPLATES, Dashboard, Row, crisis
 from .board import LOOKUP as _LOOKUP
 
 router = APIRouter(include_in_schema=False)
@@ -189,9 +190,10 @@ PREFIXES = {
 """Values the assessment writes, labelled in i18n under a dotted prefix (``channel.image``)."""
 
 
+@functools.lru_cache(maxsize=4096)
 def label(key: str, lang: str) -> str:
     """The label ``key`` in ``lang``: from i18n (as is, or a value under its dotted prefix),
-    else :data:`FALLBACK_LABELS`, else the key."""
+    else :data:`FALLBACK_LABELS`, else the key (memoised: the labels never change)."""
     value = _LOOKUP(key, lang)
     if value is None and key in PREFIXES:
         value = _LOOKUP(PREFIXES[key] + key, lang)
@@ -218,9 +220,14 @@ def fmt(value: Any, digits: int = 1) -> str:
 def strength(value: Any, digits: int = 2, lang: str = "en") -> Markup:
     """A channel strength for a table cell; "no evidence" (marked) when it is None."""
     if value is None:
-        text = label("coverage.no_evidence", lang)
-        return Markup('<span class="no-evidence">{}</span>').format(text)
-    return Markup("{}").format(fmt(value, digits))
+        return _no_evidence(lang)
+    return Markup(escape(fmt(value, digits)))
+
+
+@functools.lru_cache(maxsize=8)
+def _no_evidence(lang: str) -> Markup:
+    text = label("coverage.no_evidence", lang)
+    return Markup('<span class="no-evidence">{}</span>').format(text)
 
 
 def pct(value: Any) -> str:
@@ -248,6 +255,7 @@ ENV.globals["term_label"] = term_label
 ENV.globals["index_name"] = index_name
 
 
+@functools.lru_cache(maxsize=1024)
 def orientation(value: str, lang: str) -> str:
     """A region's geographic orientation in ``lang`` (i18n's ``orientation_label``)."""
     try:
@@ -271,6 +279,8 @@ def iai_colour(iai: float | None) -> str:
 
 
 def _url(path: str, lang: str, **params: Any) -> str:
+    if not params:
+        return path if lang == "en" else f"{path}?{urlencode({'lang': lang})}"
     query = {k: v for k, v in params.items() if v is not None}
     if lang != "en":
         query["lang"] = lang
@@ -323,6 +333,41 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 # --- pages ------------------------------------------------------------------------------------
 
 
+def overview_rows(board: Dashboard, lang: str) -> list[Row]:
+    """The overview's rows in ``lang`` without the filters (made once per language)."""
+    found = board.memo.get(("overview", lang))
+    if found is not None:
+        return found
+    rows = []
+    for row in board.rows:
+        colour_iai = iai_colour(row["iai"])
+        insufficient = row["level"] is None or row.get("evidence") == "insufficient"
+        colour_level = (
+            INSUFFICIENT_COLOUR
+            if insufficient
+            else LEVEL_COLOURS[min(int(row["level"]) - 1, len(LEVEL_COLOURS) - 1)]
+        )
+        rows.append(
+            Row(
+                {
+                    **row,
+                    "name": board.region_name(row["code"], lang),
+                    "level_label": board.level_name(row["level"], lang),
+                    "district_label": label(str(row["federal_district"]), lang),
+                    "balance_label": label(str(row["balance"]), lang),
+                    "probabilities": [row[c] for c in board.probability_columns],
+                    "colour_iai": colour_iai,
+                    "colour_level": colour_level,
+                    "dark_iai": (row["iai"] or 0) > 45,
+                    "dark_level": not insufficient and int(row["level"]) <= 2,
+                    "insufficient": insufficient,
+                }
+            )
+        )
+    board.memo[("overview", lang)] = rows
+    return rows
+
+
 @router.get("/", response_class=HTMLResponse)
 def overview(
     request: Request,
@@ -339,31 +384,10 @@ def overview(
     balance = balance or None
     orientation = orientation or None
     api.check_filters(board, level, district, balance, orientation)
-    rows = []
-    for row in board.rows:
-        colour_iai = iai_colour(row["iai"])
-        insufficient = row["level"] is None or row.get("evidence") == "insufficient"
-        colour_level = (
-            INSUFFICIENT_COLOUR
-            if insufficient
-            else LEVEL_COLOURS[min(int(row["level"]) - 1, len(LEVEL_COLOURS) - 1)]
-        )
-        rows.append(
-            {
-                **row,
-                "name": board.region_name(row["code"], lang),
-                "level_label": board.level_name(row["level"], lang),
-                "district_label": label(str(row["federal_district"]), lang),
-                "balance_label": label(str(row["balance"]), lang),
-                "probabilities": [row[c] for c in board.probability_columns],
-                "hidden": not board.matches(row, level, district, balance, orientation),
-                "colour_iai": colour_iai,
-                "colour_level": colour_level,
-                "dark_iai": (row["iai"] or 0) > 45,
-                "dark_level": not insufficient and int(row["level"]) <= 2,
-                "insufficient": insufficient,
-            }
-        )
+    rows = [
+        Row(row, hidden=not board.matches(row, level, district, balance, orientation))
+        for row in overview_rows(board, lang)
+    ]
     tiles = sorted(rows, key=lambda r: (r["tile_row"], r["tile_col"]))
     filters = {"level": level, "district": district, "balance": balance, "orientation": orientation}
     return render(
@@ -401,7 +425,8 @@ def region_page(
     detail = api.region_detail(board, code, lang)
     code = detail.region.code
     records = api.record_page(board, code, page, per_page, lang)
-    channels = api.region_channels(board, code, lang)
+    ties = board.region_channels(code)
+    partners = [Row(p, name=board.partner_name(p["partner"], lang)) for p in ties[:30]]
     level_names = [board.level_name(k, lang) for k in range(1, len(board.probability_columns) + 1)]
     return render(
         request,
@@ -413,8 +438,8 @@ def region_page(
         district=label(str(detail.region.federal_district), lang),
         level_names=level_names,
         records=records,
-        partners=channels.partners[:30],
-        n_partners=len(channels.partners),
+        partners=partners,
+        n_partners=len(ties),
         channels=board.channels,
         coverage=board.coverage[lang],
         percent=percent,
@@ -449,7 +474,7 @@ def scenario_page(
 ) -> HTMLResponse:
     """Choose a partner and crisis level (optionally close instruments); Run updates in place."""
     if partner is None:
-        partner = "DE" if "DE" in board.partners.index else board.partner_list[0]["alpha2"]
+        partner = "DE" if "DE" in board.partner_names else board.partner_list[0]["alpha2"]
     answer = api.scenario_answer(board, partner, level, list(close or []), lang)
     partners = sorted(
         ((p["alpha2"], board.partner_name(p["alpha2"], lang)) for p in board.partner_list),
@@ -500,8 +525,8 @@ def methods_page(request: Request, board: Board, lang: LangQuery = "en") -> HTML
             ),
             min_coverage=percent(view["min_coverage"]),
         ),
-        instruments=board.assessment.coverage.instruments.reset_index().to_dict(orient="records"),
-        indicators=indicator_table(board.assessment, lang).to_dict(orient="records"),
+        instruments=board.methods_data["instruments"],
+        indicators=board.methods_data["indicators"][lang],
         percent=percent,
         pipelines=json.dumps(answer.configuration.get("pipelines", {}), indent=1),
         uncertainty=json.dumps(answer.configuration.get("uncertainty", {}), indent=1),
