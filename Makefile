@@ -39,6 +39,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_composite.py
 	$(BIN)/python benchmarks/bench_assess.py
+	$(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/bench_scenario.py --records 50000
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_web.py
 	$(BIN)/python benchmarks/bench_gdelt.py

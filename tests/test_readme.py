@@ -237,7 +237,7 @@ SCRIPT_EXTRA: dict[str, list[str]] = {
 }
 """Arguments added to a script so that it writes into the workspace."""
 
-SCRIPT_FORCE: dict[str, str] = {"--rows": "2000", "--size-mb": "1"}
+SCRIPT_FORCE: dict[str, str] = {"--rows": "2000", "--size-mb": "1", "--records": "3000"}
 """Script options whose value is replaced (a million rows is a benchmark, not a test)."""
 
 SNIPPET_REWRITES: list[tuple[str, str]] = [

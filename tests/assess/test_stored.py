@@ -179,3 +179,20 @@ def test_two_processes_building_at_once_store_one(db):
     assert _rows(store) == 1
     _, status = stored.load_or_build(store, runs=RUNS)
     assert status.action == "read"
+
+
+def test_a_row_replaces_rows_of_another_format_of_its_kind_only(tmp_path) -> None:
+    """An assessment row deletes assessment rows of an older format (never read again), but
+    not the dashboard snapshot kept in the same table, and a snapshot row likewise."""
+    from paradiplomacy.ledger import stored as rows
+    from paradiplomacy.ledger.store import Store
+
+    store = Store(tmp_path / "l.sqlite")
+    store.init()
+    rows.write_row(store, "old", "p-old", "r", 1, "x", b"old assessment")
+    rows.write_row(store, "snap", "p-snap", "r", rows.SNAPSHOT_FAMILY + 1, "x", b"snapshot")
+    rows.write_row(store, "new", "p-new", "r", 2, "x", b"new assessment")
+    assert rows.read_row(store, "old") is None
+    assert rows.read_row(store, "snap") is not None and rows.read_row(store, "new") is not None
+    rows.write_row(store, "snap2", "p-snap2", "r", rows.SNAPSHOT_FAMILY + 2, "x", b"snapshot 2")
+    assert rows.read_row(store, "snap") is None and rows.read_row(store, "new") is not None

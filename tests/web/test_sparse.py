@@ -44,7 +44,7 @@ def _region(a, evidence: str | None = None) -> str:
     table = a.regions_table()
     if evidence is not None and (table["evidence"] == evidence).any():
         table = table[table["evidence"] == evidence]
-    with_records = table[table["code"].isin(set(a.records["region"]))]
+    with_records = table[table["code"].isin(set(a.ledger_records()["region"]))]
     return str((with_records if len(with_records) else table)["code"].iloc[0])
 
 

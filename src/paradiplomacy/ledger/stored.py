@@ -79,6 +79,15 @@ def row_for_parameters(store: Store, parameters: str) -> StoredRow | None:
     return None if found is None else _row(found)
 
 
+FAMILY_SIZE = 1000
+"""Row formats come in families of this size: assessments 1-999, dashboard snapshots from
+:data:`SNAPSHOT_FAMILY`. Writing a row deletes rows of another format of its own family only
+(never read again), not the rows of another kind kept in the same table."""
+
+SNAPSHOT_FAMILY = 1000
+"""The first row format of dashboard snapshots (:mod:`paradiplomacy.web.snapshot`)."""
+
+
 def write_row(
     store: Store,
     key: str,
@@ -97,9 +106,15 @@ def write_row(
     digest = sha256 or hashlib.sha256(payload).hexdigest()
     try:
         with store.engine.begin() as conn:
-            conn.execute(  # stale rows of the question, and rows of another format (never read)
+            family = fmt // FAMILY_SIZE
+            other_format = (
+                (StoredAssessment.format != fmt)
+                & (StoredAssessment.format >= family * FAMILY_SIZE)
+                & (StoredAssessment.format < (family + 1) * FAMILY_SIZE)
+            )
+            conn.execute(  # stale rows of the question, and rows of another format of its kind
                 delete(StoredAssessment).where(
-                    ((StoredAssessment.parameters == parameters) | (StoredAssessment.format != fmt))
+                    ((StoredAssessment.parameters == parameters) | other_format)
                     & (StoredAssessment.key != key)
                 )
             )

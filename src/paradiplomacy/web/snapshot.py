@@ -218,7 +218,7 @@ def prepare(
     state, arrays = snapshot(assessment, engine)
     from ..ledger import stored as rows
 
-    rows.write_row(ledger, key, parameters, revision, SNAPSHOT_FORMAT, state["version"],
-                   encode(state, arrays))  # fmt: skip
+    rows.write_row(ledger, key, parameters, revision, rows.SNAPSHOT_FAMILY + SNAPSHOT_FORMAT,
+                   state["version"], encode(state, arrays))  # fmt: skip
     board = Dashboard.from_snapshot(state, arrays, SqlRecords(engine), assessment=assessment)
     return Prepared(board, f"dashboard snapshot built and stored: {reason}", engine)
