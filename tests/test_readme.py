@@ -129,6 +129,7 @@ OPTIONS_ELSEWHERE: dict[str, tuple[str, str]] = {
     "--check": ("Makefile", "ruff format --check"),
     "--size-mb": ("benchmarks/bench_import.py", '"--size-mb"'),
     "--postgres-rows": ("benchmarks/bench_import.py", '"--postgres-rows"'),
+    "--postgres": ("benchmarks/bench_scale.py", '"--postgres"'),
 }
 """Options the prose names that belong to another program: (file, text showing the option)."""
 
