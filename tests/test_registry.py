@@ -154,6 +154,14 @@ def test_ambiguous_spellings_are_rejected() -> None:
         NameIndex([("A", ["Altai"]), ("B", ["ALTAI"])], label="region")
 
 
+def test_leningrad_oblasts_capital_note_cites_the_2023_law(registry: RegionRegistry) -> None:
+    region = registry["RU-LEN"]
+    assert region.capital == "Gatchina"
+    assert region.note is not None
+    assert "2023" in region.note
+    assert "2021 regional law" not in region.note
+
+
 def test_structural_facts_are_foreign_states(registry: RegionRegistry) -> None:
     for region in registry.regions("all"):
         for code in [*region.land_borders, *region.sea_borders, *region.kin_states]:
