@@ -118,8 +118,8 @@ def name_key(value: str) -> NameKey:
       "Республика", "АО", "автономный округ", "обл.", "область", "край", "Republic",
       "Oblast", "Krai", "Region"...): "Санкт-Петербург г." and "г. Санкт-Петербург" have the
       base of "Санкт-Петербург";
-    * ``kinds``: the region types every designator of the name allows (their intersection), or
-      ``None`` when the name has no designator.
+    * ``kinds``: the region types the name's designators allow (any of them: "Luhansk Oblast
+      Респ." allows oblasts and republics), or ``None`` when the name has no designator.
     """
     tokens = [t for t in name_tokens(value) if t not in STOP_WORDS]
     words = " ".join(sorted(set(tokens)))
@@ -130,7 +130,7 @@ def name_key(value: str) -> NameKey:
         for phrase in _PHRASES:
             if tuple(tokens[i : i + len(phrase)]) == phrase:
                 allowed = DESIGNATORS[" ".join(phrase)]
-                kinds = allowed if kinds is None else kinds & allowed
+                kinds = allowed if kinds is None else kinds | allowed
                 i += len(phrase)
                 break
         else:
