@@ -216,6 +216,11 @@ def test_designators_choose_between_regions_of_one_name(registry: RegionRegistry
     # A designator of the wrong type names nothing: no region "Tatarstan Oblast".
     assert registry.lookup("Tatarstan Oblast").code is None
     assert registry.resolve("г. Татарстан") is None
+    # Without "Oblast" the English stem is a city's name; a designator is needed.
+    assert registry.resolve("Novosibirsk") is None
+    assert registry.resolve("Novosibirsk obl.") == "RU-NVS"
+    assert registry.resolve("Oryol") is None
+    assert registry.resolve("Орловская обл") == "RU-ORL"
 
 
 def test_fuzzy_matches_are_suggestions_only(registry: RegionRegistry) -> None:

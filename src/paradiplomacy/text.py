@@ -90,6 +90,14 @@ DESIGNATORS: dict[str, frozenset[str]] = {
 ``респ``, "oblast'" is ``oblast``), each with the registry ``type`` values it can stand for.
 Phrases of two or more words are matched before single words."""
 
+DROPPABLE = frozenset(
+    {"г", "гор", "город", "город федерального значения", "city", "federal city", "gorod"}
+    | {"респ", "республика", "rep", "resp", "republic", "respublika"}
+)
+"""Designators without which a name is still the region's name ("Tatarstan", "Moscow"). Without
+"Oblast", "Krai" or "АО" a name is a city's ("Novosibirsk") or an adjective ("Новосибирская"),
+so such a name matches without its designator only if the query has a designator too."""
+
 _PHRASES = sorted((tuple(d.split()) for d in DESIGNATORS), key=len, reverse=True)
 
 
@@ -106,6 +114,7 @@ class NameKey(NamedTuple):
     words: str
     base: str
     kinds: frozenset[str] | None
+    bare: bool
 
 
 def name_key(value: str) -> NameKey:
@@ -119,24 +128,29 @@ def name_key(value: str) -> NameKey:
       "Oblast", "Krai", "Region"...): "Санкт-Петербург г." and "г. Санкт-Петербург" have the
       base of "Санкт-Петербург";
     * ``kinds``: the region types the name's designators allow (any of them: "Luhansk Oblast
-      Респ." allows oblasts and republics), or ``None`` when the name has no designator.
+      Респ." allows oblasts and republics), or ``None`` when the name has no designator;
+    * ``bare``: true when every designator of the name is in :data:`DROPPABLE` (or there is
+      none): the ``base`` is then a name of the region by itself.
     """
     tokens = [t for t in name_tokens(value) if t not in STOP_WORDS]
     words = " ".join(sorted(set(tokens)))
     kept: list[str] = []
     kinds: frozenset[str] | None = None
+    bare = True
     i = 0
     while i < len(tokens):
         for phrase in _PHRASES:
             if tuple(tokens[i : i + len(phrase)]) == phrase:
-                allowed = DESIGNATORS[" ".join(phrase)]
+                designator = " ".join(phrase)
+                allowed = DESIGNATORS[designator]
+                bare = bare and designator in DROPPABLE
                 kinds = allowed if kinds is None else kinds | allowed
                 i += len(phrase)
                 break
         else:
             kept.append(tokens[i])
             i += 1
-    return NameKey(words, " ".join(sorted(set(kept))), kinds)
+    return NameKey(words, " ".join(sorted(set(kept))), kinds, bare)
 
 
 def normalise_series(values: pd.Series) -> pd.Series:

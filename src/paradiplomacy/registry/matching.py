@@ -11,7 +11,10 @@ A name is looked up in four tiers; the first tier that knows it decides:
    ("Югра" of "Ханты-Мансийский автономный округ — Югра", "Korea" of "Korea, Republic of");
 4. base (only for an index built with ``types``, i.e. regions): the ``base`` of the name, without
    its designators ("Респ.", "г.", "АО", "обл.", "край", "Oblast"...), among the entries whose
-   type the query's designators allow ("Moscow obl." is Moscow Oblast, "Москва г" the city).
+   type the query's designators allow ("Moscow obl." is Moscow Oblast, "Москва г" the city). A
+   query without designators matches only the bases of spellings whose designators can be
+   dropped (:data:`paradiplomacy.text.DROPPABLE`: "Sakha (Yakutia)" is the Republic of Sakha
+   (Yakutia)), so a city's name ("Novosibirsk", "Орёл") is not taken for its oblast.
 
 A key that names one entry resolves to it; a key that names several is *ambiguous*: it resolves
 to nothing, and :meth:`NameIndex.lookup` lists the candidates. Unknown names get "did you mean"
@@ -27,7 +30,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from paradiplomacy.text import name_key, normalise_name
+from paradiplomacy.text import NameKey, name_key, normalise_name
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _PARTS = re.compile(r"\s[-‐‑‒–—―]\s|[()\[\],;/]")
@@ -103,6 +106,7 @@ class NameIndex:
         self._words: dict[str, set[str]] = {}
         self._parts: dict[str, set[str]] = {}
         self._base: dict[str, set[str]] = {}
+        self._bare: dict[str, set[str]] = {}
         for code, spellings in entries:
             names = self._names.setdefault(code, [])
             for spelling in spellings:
@@ -120,12 +124,12 @@ class NameIndex:
                     names.append(spelling)
                 keys = name_key(spelling)
                 self._words.setdefault(keys.words, set()).add(code)
-                self._base.setdefault(keys.base, set()).add(code)
+                self._add_base(keys, code)
                 for part in _parts(spelling):
                     part_keys = name_key(part)
                     if part_keys.base:  # not a bare designator ("Adygeya, Respublika")
                         self._parts.setdefault(part_keys.words, set()).add(code)
-                        self._base.setdefault(part_keys.base, set()).add(code)
+                        self._add_base(part_keys, code)
         for name, codes in (ambiguous or {}).items():
             unknown = [c for c in codes if c not in self._names]
             if unknown:
@@ -134,8 +138,14 @@ class NameIndex:
         self._words.pop("", None)
         self._parts.pop("", None)
         self._base.pop("", None)
+        self._bare.pop("", None)
         self._choices = list(self._keys)
         self._cache: dict[str, Match] = {}
+
+    def _add_base(self, keys: NameKey, code: str) -> None:
+        self._base.setdefault(keys.base, set()).add(code)
+        if keys.bare:
+            self._bare.setdefault(keys.base, set()).add(code)
 
     def __contains__(self, text: object) -> bool:
         return self.get(str(text)) is not None
@@ -164,8 +174,10 @@ class NameIndex:
             if codes:
                 return self._match(text, codes)
         if self._types is not None:
-            codes = self._base.get(keys.base, set())
-            if keys.kinds is not None:
+            if keys.kinds is None:
+                codes = self._bare.get(keys.base, set())
+            else:
+                codes = self._base.get(keys.base, set())
                 codes = {c for c in codes if self._types.get(c) in keys.kinds}
             if codes:
                 return self._match(text, codes)
