@@ -19,7 +19,7 @@ from paradiplomacy.registry import (
     PartnerRegistry,
     RegionRegistry,
 )
-from paradiplomacy.text import DESIGNATORS, name_key
+from paradiplomacy.text import DESIGNATORS, name_key, romanised
 from tests import registry_facts_ru as facts
 
 REGIONS = RegionRegistry.load()
@@ -162,6 +162,17 @@ OFFICIAL_SPELLINGS = [
     ("Респ. Алтай", "RU-AL"),
     ("Altai Krai", "RU-ALT"),
     ("Rostov", "RU-ROS"),
+    # transliterations, matched on romanisation skeletons
+    ("Zabaykalskiy kray", "RU-ZAB"),
+    ("Orlovskaya obl.", "RU-ORL"),
+    ("Orel Oblast", "RU-ORL"),
+    ("Khabarovskiy kray", "RU-KHA"),
+    ("Stavropolskii krai", "RU-STA"),
+    ("Yakutiya", "RU-SA"),
+    ("Khakasiya", "RU-KK"),
+    ("Sankt-Peterburg g.", "RU-SPE"),
+    ("g. Moskva", "RU-MOW"),
+    ("Hanty-Mansiyskiy AO - Yugra", "RU-KHM"),
 ]
 
 
@@ -224,7 +235,14 @@ def test_designators_choose_between_regions_of_one_name(registry: RegionRegistry
 
 
 def test_fuzzy_matches_are_suggestions_only(registry: RegionRegistry) -> None:
-    for text in ("Татарстанн", "Tatarstn", "Санкт-Петербурх", "Atlantis Oblast", "RU-XX"):
+    for text in (
+        "Татарстанн",
+        "Tatarstann",
+        "Tatarstn",
+        "Санкт-Петербурх",
+        "Atlantis Oblast",
+        "RU-XX",
+    ):
         assert registry.resolve(text) is None
     with pytest.raises(KeyError, match=r"unknown region 'Санкт-Петербурх'; did you mean"):
         registry.get("Санкт-Петербурх")
@@ -244,6 +262,11 @@ def test_name_key_folds_case_punctuation_order_and_designators() -> None:
     assert name_key("Korea, Republic of").words == name_key("Republic of Korea").words
     assert name_key("Орёл").words == "орел"
     assert name_key("Tatarstan").kinds is None
+    assert name_key("Tatarstan").bare and name_key("Респ. Татарстан").bare
+    assert not name_key("Novosibirsk Oblast").bare
+    assert romanised("забайкальский") == romanised("zabaykalskiy") == romanised("zabaikalsky")
+    assert romanised("орёл") == romanised("oryol") == romanised("orel")
+    assert romanised("татарстанн") != romanised("tatarstan")
 
 
 DECORATION = {

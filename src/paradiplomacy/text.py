@@ -47,6 +47,7 @@ DESIGNATORS: dict[str, frozenset[str]] = {
     "city": frozenset({"federal_city"}),
     "federal city": frozenset({"federal_city"}),
     "gorod": frozenset({"federal_city"}),
+    "g": frozenset({"federal_city"}),
     # republics
     "респ": frozenset({"republic"}),
     "республика": frozenset({"republic"}),
@@ -91,7 +92,7 @@ DESIGNATORS: dict[str, frozenset[str]] = {
 Phrases of two or more words are matched before single words."""
 
 DROPPABLE = frozenset(
-    {"г", "гор", "город", "город федерального значения", "city", "federal city", "gorod"}
+    {"г", "гор", "город", "город федерального значения", "city", "federal city", "gorod", "g"}
     | {"респ", "республика", "rep", "resp", "republic", "respublika"}
 )
 """Designators without which a name is still the region's name ("Tatarstan", "Moscow"). Without
@@ -151,6 +152,44 @@ def name_key(value: str) -> NameKey:
             kept.append(tokens[i])
             i += 1
     return NameKey(words, " ".join(sorted(set(kept))), kinds, bare)
+
+
+_LATIN = "a b v g d e yo zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya"
+_CYRILLIC_TO_LATIN = str.maketrans(
+    dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", _LATIN.replace("_", "").split(" "), strict=True))
+)
+_ROMANISATION_FOLDS = (
+    ("shch", "sh"),
+    ("sch", "sh"),
+    ("yo", "e"),
+    ("ye", "e"),
+    ("yu", "u"),
+    ("ya", "a"),
+    ("ia", "a"),
+    ("iy", "i"),
+    ("kh", "h"),
+    ("x", "ks"),
+    ("j", "i"),
+    ("y", "i"),
+    ("ii", "i"),
+)
+_NOT_LATIN = re.compile(r"[^a-z0-9]")
+
+
+def romanised(word: str) -> str:
+    """The romanisation skeleton of one word of a name (from :func:`name_tokens`).
+
+    Cyrillic letters become Latin (a simple scheme); variants of romanisation are folded
+    (``yo``/``ye``/``e``, ``ya``/``ia``/``a``, ``iy``/``ii``/``y``/``i``, ``kh``/``h``,
+    ``shch``/``sch``/``sh``, ``j``/``i``, ``x``/``ks``); accents and other signs are dropped,
+    digits kept. Doubled letters are kept: "Татарстанн" is a typo, which only a suggestion may
+    correct. "Zabaykalskiy", "Zabaikalsky" and "Забайкальский" give one skeleton; so do "Oryol",
+    "Orel" and "Орёл"."""
+    text = unicodedata.normalize("NFKD", word.translate(_CYRILLIC_TO_LATIN))
+    text = text.encode("ascii", "ignore").decode()
+    for old, new in _ROMANISATION_FOLDS:
+        text = text.replace(old, new)
+    return _NOT_LATIN.sub("", text)
 
 
 def normalise_series(values: pd.Series) -> pd.Series:

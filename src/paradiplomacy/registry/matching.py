@@ -14,7 +14,10 @@ A name is looked up in four tiers; the first tier that knows it decides:
    type the query's designators allow ("Moscow obl." is Moscow Oblast, "Москва г" the city). A
    query without designators matches only the bases of spellings whose designators can be
    dropped (:data:`paradiplomacy.text.DROPPABLE`: "Sakha (Yakutia)" is the Republic of Sakha
-   (Yakutia)), so a city's name ("Novosibirsk", "Орёл") is not taken for its oblast.
+   (Yakutia)), so a city's name ("Novosibirsk", "Орёл") is not taken for its oblast;
+5. romanised (regions only): as 4, on the :func:`paradiplomacy.text.romanised` skeletons of the
+   base's words, so that transliterations match each other and the Russian name
+   ("Zabaikalsky Krai", "Orlovskaya obl.", "Khabarovskiy kray", "Yakutiya").
 
 A key that names one entry resolves to it; a key that names several is *ambiguous*: it resolves
 to nothing, and :meth:`NameIndex.lookup` lists the candidates. Unknown names get "did you mean"
@@ -30,7 +33,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from paradiplomacy.text import NameKey, name_key, normalise_name
+from paradiplomacy.text import NameKey, name_key, normalise_name, romanised
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _PARTS = re.compile(r"\s[-‐‑‒–—―]\s|[()\[\],;/]")
@@ -73,6 +76,10 @@ def format_candidates(pairs: Sequence[tuple[str, str]]) -> str:
     )
 
 
+def _romanised(base: str) -> str:
+    return " ".join(sorted({romanised(word) for word in base.split()} - {""}))
+
+
 def _parts(spelling: str) -> list[str]:
     pieces = [p.strip() for p in _PARTS.split(spelling)]
     pieces = [p for p in pieces if p]
@@ -107,6 +114,8 @@ class NameIndex:
         self._parts: dict[str, set[str]] = {}
         self._base: dict[str, set[str]] = {}
         self._bare: dict[str, set[str]] = {}
+        self._rbase: dict[str, set[str]] = {}
+        self._rbare: dict[str, set[str]] = {}
         for code, spellings in entries:
             names = self._names.setdefault(code, [])
             for spelling in spellings:
@@ -139,13 +148,20 @@ class NameIndex:
         self._parts.pop("", None)
         self._base.pop("", None)
         self._bare.pop("", None)
+        self._rbase.pop("", None)
+        self._rbare.pop("", None)
         self._choices = list(self._keys)
         self._cache: dict[str, Match] = {}
 
     def _add_base(self, keys: NameKey, code: str) -> None:
+        if self._types is None:
+            return
+        roman = _romanised(keys.base)
         self._base.setdefault(keys.base, set()).add(code)
+        self._rbase.setdefault(roman, set()).add(code)
         if keys.bare:
             self._bare.setdefault(keys.base, set()).add(code)
+            self._rbare.setdefault(roman, set()).add(code)
 
     def __contains__(self, text: object) -> bool:
         return self.get(str(text)) is not None
@@ -174,13 +190,16 @@ class NameIndex:
             if codes:
                 return self._match(text, codes)
         if self._types is not None:
-            if keys.kinds is None:
-                codes = self._bare.get(keys.base, set())
+            if keys.kinds is None:  # only names whose designators can be dropped
+                plain, roman = self._bare, self._rbare
             else:
-                codes = self._base.get(keys.base, set())
-                codes = {c for c in codes if self._types.get(c) in keys.kinds}
-            if codes:
-                return self._match(text, codes)
+                plain, roman = self._base, self._rbase
+            for table, key in ((plain, keys.base), (roman, _romanised(keys.base))):
+                codes = table.get(key, set())
+                if keys.kinds is not None:
+                    codes = {c for c in codes if self._types.get(c) in keys.kinds}
+                if codes:
+                    return self._match(text, codes)
         return Match(text)
 
     def _match(self, text: str, codes: set[str]) -> Match:
