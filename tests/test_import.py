@@ -314,3 +314,16 @@ def test_an_ambiguous_name_is_reported_with_its_candidates(ledger: Store, tmp_pa
         "did you mean 'Республика Алтай' (RU-AL) or 'Алтайский край' (RU-ALT)?",
     ]
     assert ledger.counts()["records"] == 0
+
+
+def test_an_ambiguous_region_in_statistics_is_reported(ledger: Store, tmp_path: Path) -> None:
+    lines = [
+        "region,indicator,unit,source,2020",
+        "Респ. Алтай,population,thousand persons,Росстат,210",
+        "Алтай,population,thousand persons,Росстат,2160",
+    ]
+    report = import_file(ledger, write(tmp_path / "s.csv", lines), "stats", raise_on_error=False)
+    assert report.problems.lines() == [
+        "s.csv:3:region: expected a name of one region, got 'Алтай', which is ambiguous; "
+        "did you mean 'Республика Алтай' (RU-AL) or 'Алтайский край' (RU-ALT)?"
+    ]
