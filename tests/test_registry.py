@@ -376,6 +376,15 @@ def test_leningrad_oblasts_capital_note_cites_the_2023_law(registry: RegionRegis
     assert "2021 regional law" not in region.note
 
 
+def test_a_declared_ambiguous_name_is_no_entrys_own_name() -> None:
+    with pytest.raises(AmbiguousNameError, match="ambiguous country name 'Congo' is a name of CG"):
+        NameIndex(
+            [("CG", ["Congo"]), ("CD", ["DR Congo"])], "country", ambiguous={"Congo": ["CG", "CD"]}
+        )
+    with pytest.raises(ValueError, match="lists unknown codes"):
+        NameIndex([("CG", ["Congo"])], "country", ambiguous={"Kongo": ["CG", "XX"]})
+
+
 def test_structural_facts_are_foreign_states(registry: RegionRegistry) -> None:
     for region in registry.regions("all"):
         for code in [*region.land_borders, *region.sea_borders, *region.kin_states]:

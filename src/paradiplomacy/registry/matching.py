@@ -1,6 +1,6 @@
 """Resolve names, codes and aliases typed by people to registry codes.
 
-A name is looked up in four tiers; the first tier that knows it decides:
+A name is looked up in five tiers; the first tier that knows it decides:
 
 1. exact: :func:`paradiplomacy.text.normalise_name` of a code, name or alias (case, ``ё``/``е``,
    dashes, full stops and spacing do not matter);
@@ -92,7 +92,7 @@ class NameIndex:
     ``entries`` gives each code with its spellings. ``names`` gives each code's display names
     (shown in messages, the Cyrillic one to a Cyrillic query); without it, the first two
     spellings that are not the code. ``ambiguous`` maps a name to the codes it may mean.
-    ``types`` (code -> type) turns on the fourth tier, where designators filter candidates.
+    ``types`` (code -> type) turns on tiers 4 and 5, where designators filter candidates.
     """
 
     def __init__(
@@ -143,6 +143,9 @@ class NameIndex:
             unknown = [c for c in codes if c not in self._names]
             if unknown:
                 raise ValueError(f"ambiguous {label} name {name!r} lists unknown codes {unknown}")
+            if normalise_name(name) in self._keys:
+                owner = self._keys[normalise_name(name)]
+                raise AmbiguousNameError(f"ambiguous {label} name {name!r} is a name of {owner}")
             self._words.setdefault(name_key(name).words, set()).update(codes)
         self._words.pop("", None)
         self._parts.pop("", None)
