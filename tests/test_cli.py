@@ -284,6 +284,27 @@ def test_regions_show_resolves_any_spelling(name: str) -> None:
     assert "Kazan" in table
 
 
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Санкт-Петербург г.", "RU-SPE"),
+        ("Респ. Татарстан", "RU-TA"),
+        ("Ямало-Ненецкий АО", "RU-YAN"),
+    ],
+)
+def test_regions_show_resolves_official_table_spellings(name: str, code: str) -> None:
+    assert json.loads(ok("regions", "show", name, "--format", "json").stdout)["code"] == code
+
+
+def test_regions_show_ambiguous_lists_the_candidates() -> None:
+    result = invoke("regions", "show", "Алтай")
+    assert result.exit_code == 1
+    assert (
+        "region 'Алтай' is ambiguous: did you mean 'Республика Алтай' (RU-AL) or "
+        "'Алтайский край' (RU-ALT)?" in one_line(result.stderr)
+    )
+
+
 def test_regions_show_unknown_suggests() -> None:
     result = invoke("regions", "show", "Татарстанн")
     assert result.exit_code == 1

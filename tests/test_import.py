@@ -279,3 +279,51 @@ def test_problems_are_limited_and_counted(ledger: Store, tmp_path: Path) -> None
     lines = report.problems.lines()
     assert len(lines) == 6 and lines[-1] == "... and 25 more problems not shown"
     assert [line.split(":")[1] for line in lines[:5]] == ["2", "3", "4", "5", "6"]
+
+
+def test_names_as_official_tables_spell_them_are_imported(ledger: Store, tmp_path: Path) -> None:
+    lines = [
+        "region;partner_country;instrument;year;source",
+        "Санкт-Петербург г.;Германия;trade;2020;Росстат",
+        "Москва г;Китай;trade;2020;Росстат",
+        "Ханты-Мансийский АО — Югра;Венгрия;trade;2020;Росстат",
+        "Северная Осетия - Алания;Южная Корея;trade;2020;Росстат",
+        "Респ. Татарстан;Турция;trade;2020;Росстат",
+        "Sakha (Yakutia);Japan;trade;2020;Rosstat",
+    ]
+    report = import_file(ledger, write(tmp_path / "r.csv", lines), "records")
+    assert report.ok, report.problems.lines()
+    records = ledger.records().set_index("source_row")
+    assert list(records["region"]) == ["RU-SPE", "RU-MOW", "RU-KHM", "RU-SE", "RU-TA", "RU-SA"]
+    assert records.loc[5, "partner_country"] == "KR"
+
+
+def test_an_ambiguous_name_is_reported_with_its_candidates(ledger: Store, tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "r.csv",
+        [HEADER, *ROWS, "Altai,Korea,agreement,,2020,s,1,count,,", "Алтай,DE,trade,,2021,s,1,,,"],
+    )
+    report = import_file(ledger, path, "records", raise_on_error=False)
+    assert report.problems.lines() == [
+        "r.csv:5:region: expected a name of one region, got 'Altai', which is ambiguous; "
+        "did you mean 'Altai Republic' (RU-AL) or 'Altai Krai' (RU-ALT)?",
+        "r.csv:5:partner_country: expected a name of one country, got 'Korea', which is "
+        'ambiguous; did you mean "Korea, Democratic People\'s Republic of" (KP) or '
+        "'Korea, Republic of' (KR)?",
+        "r.csv:6:region: expected a name of one region, got 'Алтай', which is ambiguous; "
+        "did you mean 'Республика Алтай' (RU-AL) or 'Алтайский край' (RU-ALT)?",
+    ]
+    assert ledger.counts()["records"] == 0
+
+
+def test_an_ambiguous_region_in_statistics_is_reported(ledger: Store, tmp_path: Path) -> None:
+    lines = [
+        "region,indicator,unit,source,2020",
+        "Респ. Алтай,population,thousand persons,Росстат,210",
+        "Алтай,population,thousand persons,Росстат,2160",
+    ]
+    report = import_file(ledger, write(tmp_path / "s.csv", lines), "stats", raise_on_error=False)
+    assert report.problems.lines() == [
+        "s.csv:3:region: expected a name of one region, got 'Алтай', which is ambiguous; "
+        "did you mean 'Республика Алтай' (RU-AL) or 'Алтайский край' (RU-ALT)?"
+    ]

@@ -70,6 +70,11 @@ def test_records_filters(filled: Store) -> None:
     assert sources(limit=2) == ["s1", "s2"]
     with pytest.raises(KeyError, match="unknown country 'Atlantis'"):
         filled.records(partner="Atlantis")
+    assert sources(region="Респ. Татарстан") == ["s1", "s2", "s3"]
+    with pytest.raises(KeyError, match=r"country 'Korea' is ambiguous: did you mean .*\(KP\) or"):
+        filled.records(partner="Korea")
+    with pytest.raises(KeyError, match=r"region 'Altai' is ambiguous"):
+        filled.records(region="Altai")
 
 
 def test_url_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

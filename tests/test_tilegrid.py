@@ -111,6 +111,21 @@ def test_federal_districts_are_clusters(grid: TileGrid, registry: RegionRegistry
         assert DISPUTED & set(grid.neighbours(code, diagonal=True)), code
 
 
+def test_every_federal_district_is_one_piece(grid: TileGrid, registry: RegionRegistry) -> None:
+    """What ru_tiles.yaml claims: each district is one 4-connected cluster (Kaliningrad apart)."""
+    district = {r.code: r.federal_district for r in registry.regions("all")}
+    for name in sorted(set(district.values())):
+        members = {c for c, d in district.items() if d == name and c != "RU-KGD"}
+        start = min(members)
+        seen, todo = {start}, [start]
+        while todo:
+            for n in grid.neighbours(todo.pop()):
+                if n in members and n not in seen:
+                    seen.add(n)
+                    todo.append(n)
+        assert seen == members, (name, sorted(members - seen))
+
+
 def test_neighbours(grid: TileGrid) -> None:
     assert grid.neighbours("RU-MOW") == ["RU-YAR", "RU-MOS", "RU-VLA", "RU-RYA"]
     assert set(grid.neighbours("RU-MOW")) < set(grid.neighbours("RU-MOW", diagonal=True))

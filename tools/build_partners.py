@@ -485,11 +485,9 @@ EXTRA_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     ),
     "KR": (
         "South Korea",
-        "Korea",
         "Republic of Korea",
         "Республика Корея",
         "Южная Корея",
-        "Корея",
         "Корея, Республика",
     ),
     "LA": ("Laos", "Lao PDR", "Лаос", "Лаосская Народно-Демократическая Республика"),

@@ -565,7 +565,10 @@ class Assessment:
             return region
         from ..registry import RegionRegistry
 
-        code = RegionRegistry.load().resolve(region)
+        registry = RegionRegistry.load()
+        if registry.lookup(region).ambiguous:
+            registry.index.require(region)  # raises, listing the regions it may mean
+        code = registry.resolve(region)
         if code is None or code not in self.regions.index:
             raise KeyError(f"unknown region {region!r} in scope {self.scope}")
         return code

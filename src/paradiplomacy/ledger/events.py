@@ -131,10 +131,7 @@ def query_events(
     if region:
         query = query.where(e.region == store.regions.get(region).code)
     if partner:
-        code = store.partners.resolve(partner)
-        if code is None:
-            raise KeyError(f"unknown country {partner!r}")
-        query = query.where(e.partner == code)
+        query = query.where(e.partner == store.partners.get(partner))
     if since:
         query = query.where(e.date >= since)
     if until:

@@ -264,10 +264,7 @@ class Store:
         if region:
             query = query.where(r.region == self.regions.get(region).code)
         if partner:
-            code = self.partners.resolve(partner)
-            if code is None:
-                raise KeyError(f"unknown country {partner!r}")
-            query = query.where(r.partner_country == code)
+            query = query.where(r.partner_country == self.partners.get(partner))
         if instrument:
             code = self.taxonomy.index().get(instrument)
             if code is None:

@@ -31,6 +31,7 @@ from paradiplomacy.ledger.problems import Problem, ProblemList, describe
 from paradiplomacy.ledger.readers import Table
 from paradiplomacy.ledger.taxonomy import STATUSES, Taxonomy
 from paradiplomacy.registry import NameIndex, PartnerRegistry, RegionRegistry
+from paradiplomacy.registry.matching import format_candidates
 
 RECORD_REQUIRED = ("region", "partner_country", "instrument", "source")
 RECORD_OPTIONAL = (
@@ -495,12 +496,7 @@ def _region_expected() -> str:
 
 def _did_you_mean(index: NameIndex, text: str) -> str:
     hints = index.suggest(text)
-    if not hints:
-        return ""
-    shown = " or ".join(
-        f"{spelling!r} ({code})" if spelling != code else repr(code) for spelling, code in hints
-    )
-    return f"did you mean {shown}?"
+    return f"did you mean {format_candidates(hints)}?" if hints else ""
 
 
 def _split_unit(header: str) -> tuple[str, str]:
@@ -586,8 +582,9 @@ class _Checker:
         expected: str,
         hint: str | Callable[[str], str] = "",
         column_of: np.ndarray | None = None,
+        got: Callable[[object], str] = describe,
     ) -> None:
-        """Report every row where ``mask`` is true, showing the cell's value."""
+        """Report every row where ``mask`` is true, showing the cell's value (``got``)."""
         index = np.flatnonzero(mask)
         if not len(index):
             return
@@ -609,7 +606,7 @@ class _Checker:
                 extra = hint
             where = str(column_of[i]) if column_of is not None else column
             self.problems.add(
-                Problem(self.table.name, int(self.rows[i]), where, expected, describe(value), extra)
+                Problem(self.table.name, int(self.rows[i]), where, expected, got(value), extra)
             )
         self.problems.count_more(max(0, len(index) - self.problems.limit))
 
@@ -631,12 +628,23 @@ class _Checker:
     ) -> np.ndarray:
         """Resolve names through ``index``, once per distinct value."""
         col = self.col(column)
-        resolved = np.array([index.get(u) for u in col.uniques] + [None], dtype=object)[:-1]
+        matches = [index.lookup(u) for u in col.uniques]
+        resolved = np.array([m.code for m in matches] + [None], dtype=object)[:-1]
         bad = np.array([v is None for v in resolved], dtype=bool)
+        ambiguous = np.array([m.ambiguous for m in matches], dtype=bool)
         empty = col.uniques == ""
         text = expected() if callable(expected) else expected
         self.flag(column, col.rows(bad & empty), text)
-        self.flag(column, col.rows(bad & ~empty), text, hint=hint)
+        self.flag(column, col.rows(bad & ~empty & ~ambiguous), text, hint=hint)
+        if ambiguous.any():
+            by_text = {m.text: m for m in matches if m.ambiguous}
+            self.flag(
+                column,
+                col.rows(ambiguous),
+                f"a name of one {index.label}",
+                hint=lambda t: f"did you mean {format_candidates(by_text[t].candidates)}?",
+                got=lambda value: f"{describe(value)}, which is ambiguous",
+            )
         return resolved[col.codes]
 
     def text(

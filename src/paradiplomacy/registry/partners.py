@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from paradiplomacy.registry.matching import NameIndex
+from paradiplomacy.registry.matching import Match, NameIndex
 from paradiplomacy.resources import cached_load, data_path
 
 MACRO_REGIONS: dict[str, tuple[str, str]] = {
@@ -24,13 +24,27 @@ MACRO_REGIONS: dict[str, tuple[str, str]] = {
 }
 """Macro-region id -> (English label, Russian label)."""
 
+AMBIGUOUS_NAMES: dict[str, tuple[str, ...]] = {
+    "Korea": ("KR", "KP"),
+    "Корея": ("KR", "KP"),
+    "Virgin Islands": ("VG", "VI"),
+    "Виргинские острова": ("VG", "VI"),
+}
+"""Names that may mean more than one country (docs/partners.md): asked about, never guessed.
+"Congo" and "Конго" stay the Republic of the Congo (CG): they are its ISO 3166 short names."""
+
 _COLUMNS = ["alpha2", "alpha3", "numeric", "name_en", "name_ru", "macro_region", "aliases"]
 
 
 class PartnerRegistry:
     """Foreign partner countries, resolvable by ISO alpha-2, alpha-3 or any name or alias."""
 
-    def __init__(self, table: pd.DataFrame, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        table: pd.DataFrame,
+        path: Path | None = None,
+        ambiguous: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
         missing = set(_COLUMNS) - set(table.columns)
         if missing:
             raise ValueError(f"partner registry lacks columns: {sorted(missing)}")
@@ -49,6 +63,15 @@ class PartnerRegistry:
                 .itertuples(index=False)
             ),
             label="country",
+            ambiguous={
+                name: codes
+                for name, codes in (AMBIGUOUS_NAMES if ambiguous is None else ambiguous).items()
+                if all(code in self.table.index for code in codes)
+            },
+            names={
+                row.alpha2: (row.name_en, row.name_ru)
+                for row in self.table.loc[:, ["alpha2", "name_en", "name_ru"]].itertuples()
+            },
         )
 
     @classmethod
@@ -69,8 +92,17 @@ class PartnerRegistry:
         return alpha2 in self.table.index
 
     def resolve(self, text: str) -> str | None:
-        """ISO alpha-2 code named by ``text``, or ``None``."""
+        """ISO alpha-2 code named by ``text``, or ``None`` when it names no country or several."""
         return self.index.get(text)
+
+    def lookup(self, text: str) -> Match:
+        """What ``text`` names: one code, the candidates of an ambiguous name, or nothing."""
+        return self.index.lookup(text)
+
+    def get(self, text: str) -> str:
+        """The alpha-2 code ``text`` names; ``KeyError`` with suggestions when unknown,
+        :class:`AmbiguousLookupError` (a ``KeyError``) with the candidates when ambiguous."""
+        return self.index.require(text)
 
     def name(self, alpha2: str, lang: str = "en") -> str:
         return str(self.table.at[alpha2, f"name_{lang}"])

@@ -17,7 +17,7 @@ import pandas as pd
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from paradiplomacy.registry.matching import NameIndex
+from paradiplomacy.registry.matching import Match, NameIndex
 from paradiplomacy.resources import cached_load, data_path, load_yaml
 
 DEFAULT_REGISTRY = "ru"
@@ -106,6 +106,10 @@ class RegistryFile(BaseModel):
     sources: list[str] = Field(min_length=1)
     scopes: dict[str, Scope]
     regions: list[Region]
+    ambiguous: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Names that may mean more than one region, with the codes they may mean",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> RegistryFile:
@@ -116,6 +120,13 @@ class RegistryFile(BaseModel):
         defaults = [name for name, scope in self.scopes.items() if scope.default]
         if len(defaults) != 1:
             raise ValueError(f"exactly one scope must be the default, got {defaults or 'none'}")
+        for name, codes in self.ambiguous.items():
+            unknown = sorted(set(codes) - set(counts))
+            if len(set(codes)) < 2 or unknown:
+                raise ValueError(
+                    f"ambiguous name {name!r} must list two or more region codes"
+                    + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+                )
         for region in self.regions:
             unknown = set(region.scopes) - set(self.scopes)
             if unknown:
@@ -139,7 +150,13 @@ class RegionRegistry:
         self.spec = spec
         self.path = path
         self._by_code = {r.code: r for r in spec.regions}
-        self.index = NameIndex(((r.code, r.spellings()) for r in spec.regions), label="region")
+        self.index = NameIndex(
+            ((r.code, r.spellings()) for r in spec.regions),
+            label="region",
+            ambiguous=spec.ambiguous,
+            types={r.code: r.type for r in spec.regions},
+            names={r.code: (r.name_en, r.name_ru) for r in spec.regions},
+        )
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> RegionRegistry:
@@ -188,17 +205,19 @@ class RegionRegistry:
         return self._by_code[code]
 
     def resolve(self, text: str) -> str | None:
-        """Region code named by ``text`` (code, ISO code, FIPS, name or alias), or ``None``."""
+        """Region code named by ``text`` (code, ISO code, FIPS, name or alias), or ``None``
+        when it names no region or several (see :meth:`lookup` and
+        :mod:`paradiplomacy.registry.matching` for how names are matched)."""
         return self.index.get(text)
 
+    def lookup(self, text: str) -> Match:
+        """What ``text`` names: one code, the candidates of an ambiguous name, or nothing."""
+        return self.index.lookup(text)
+
     def get(self, text: str) -> Region:
-        """The region named by ``text``; ``KeyError`` with suggestions when unknown."""
-        code = self.resolve(text)
-        if code is None:
-            hints = self.index.suggest(text)
-            hint = f"; did you mean {_format_hints(hints)}?" if hints else ""
-            raise KeyError(f"unknown region {text!r}{hint}")
-        return self._by_code[code]
+        """The region named by ``text``; ``KeyError`` with suggestions when unknown,
+        :class:`AmbiguousLookupError` (a ``KeyError``) with the candidates when ambiguous."""
+        return self._by_code[self.index.require(text)]
 
     @cached_property
     def _frame(self) -> pd.DataFrame:
@@ -215,9 +234,3 @@ class RegionRegistry:
         """Regions in ``scope`` as a DataFrame indexed by code; list fields joined with ``|``."""
         codes = [r.code for r in self.regions(scope)]
         return self._frame.loc[codes].copy()
-
-
-def _format_hints(hints: list[tuple[str, str]]) -> str:
-    return " or ".join(
-        f"{spelling!r} ({code})" if spelling != code else repr(code) for spelling, code in hints
-    )
