@@ -158,3 +158,22 @@ def test_the_command_reads_the_store_and_loads_no_heavy_library(db, tmp_path):
     assert done.stdout.strip().splitlines()[-1] == "[]"
     for name in ("capacity.csv", "summary.json", "frameworks.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_without_out_the_command_prints_the_table_and_writes_nothing(db, tmp_path, monkeypatch):
+    """``scenario`` without ``--out`` (issue 12 point 10): the ten regions and the totals on
+    the terminal, no file, on the stored path and on the full path alike."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    runner = CliRunner()
+    args = ["scenario", "--partner", "DE", "--level", "2", "--runs", str(RUNS), "--db", str(db)]
+    quick = runner.invoke(app, args)
+    assert quick.exit_code == 0, quick.output
+    assert "Normalisation capacity towards Germany at crisis level 2" in quick.output
+    assert "country total" in quick.output and "wrote" not in quick.output
+    shipped = runner.invoke(app, ["scenario", "--scenario", "sanctions_de", "--runs", str(RUNS),
+                                  "--db", str(db)])  # fmt: skip
+    assert shipped.exit_code == 0, shipped.output
+    assert "country total" in shipped.output and "wrote" not in shipped.output
+    assert list(work.iterdir()) == []

@@ -20,7 +20,6 @@ load_or_build`), which builds or rebuilds, stores and says why.
 from __future__ import annotations
 
 import csv
-import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import strictjson
 from ..ledger.constants import resolve_url
 from . import keys
 from .archive import BlobFile, HeadReader, Reader
@@ -115,7 +115,7 @@ class QuickScenario:
         path = folder / "capacity.csv"
         write_csv(path, self.capacity, self.synthetic)
         summary = folder / "summary.json"
-        summary.write_text(json.dumps(self.summary, ensure_ascii=False, indent=1), encoding="utf-8")
+        summary.write_text(strictjson.dumps(self.summary, indent=1), encoding="utf-8")
         frameworks = folder / "frameworks.csv"
         write_csv(frameworks, self.frameworks, self.synthetic)
         return [path, summary, frameworks]

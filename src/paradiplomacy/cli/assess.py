@@ -219,7 +219,15 @@ def _report_assessment(assessment: Assessment, paths: list[Path]) -> None:
 
 
 def scenario(
-    out: Out,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            file_okay=False,
+            help="Output directory for capacity.csv, summary.json and frameworks.csv; "
+            "without it the table is printed and nothing is written",
+        ),
+    ] = None,
     partner: Annotated[
         str | None, typer.Option("--partner", help="Partner country, ISO alpha-2 (e.g. DE)")
     ] = None,
@@ -249,9 +257,11 @@ def scenario(
 ) -> None:
     """Regions ranked by normalisation capacity towards a partner at a crisis level.
 
-    Writes `capacity.csv` (code, capacity, rank, framework, p_top10, per-channel contributions,
-    records) and `summary.json` (total, resilience, redundancy). A scenario with a date is also
-    replayed: `replay.csv` sets capacity before the date beside activity after it.
+    Prints the ten regions with the largest capacity and the country totals; with `--out`,
+    writes `capacity.csv` (code, capacity, rank, framework, p_top10, per-channel contributions,
+    records), `summary.json` (total, resilience, redundancy) and `frameworks.csv`. A scenario
+    with a date is also replayed: `replay.csv` (with `--out`) sets capacity before the date
+    beside activity after it.
     """
     if scenario_file is None and (partner is None or level is None):
         fail("give --partner and --level, or --scenario", 2)
@@ -264,7 +274,8 @@ def scenario(
         )  # fmt: skip
         if quick is not None:
             errors.print(quick.status, style="dim", markup=False, highlight=False)
-            _report_scenario_summary(quick.summary, quick.rows, quick.write(out))
+            paths = quick.write(out) if out is not None else []
+            _report_scenario_summary(quick.summary, quick.rows, paths)
             return
     assessment = load_assessment(db, year, scope, config, runs, seed)
     try:
@@ -275,15 +286,18 @@ def scenario(
         fail(str(exc))
     from paradiplomacy.assess.assessment import write_scenario
 
-    paths = write_scenario(result, out)
+    paths = write_scenario(result, out) if out is not None else []
     _report_scenario(result, paths)
     if result.scenario.date is not None:
         frame, rho = assessment.replay(result.scenario)
-        path = out / "replay.csv"
-        frame.to_csv(path, index=False)
+        wrote = ""
+        if out is not None:
+            path = out / "replay.csv"
+            frame.to_csv(path, index=False)
+            wrote = f"; wrote {path}"
         console.print(
             f"replay from {result.scenario.date}: Spearman rank correlation of capacity before "
-            f"and activity after = {rho:.3f}; wrote {path}",
+            f"and activity after = {rho:.3f}{wrote}",
             highlight=False,
         )
 
