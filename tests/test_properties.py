@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, Phase, assume, given, settings
+from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
 from paradiplomacy.ledger.export import export_table
@@ -264,6 +264,7 @@ def expected_uid(row: tuple) -> str:
 
 @MEDIUM
 @given(st.lists(rows, min_size=1, max_size=6))
+@example([("0", None, 0.0, 0, None), ("0", None, -0.0, 0, None)])  # equal values, two reprs
 def test_fingerprint_is_the_documented_hash(data: list[tuple]) -> None:
     frame = frame_of(data)
     uids = fingerprint(frame, COLUMNS)

@@ -124,10 +124,15 @@ def canonical(values: pd.Series | np.ndarray) -> np.ndarray:
     array = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
     if is_all_text(array):
         return array.astype(object, copy=False)
-    if array.dtype.kind in "iuf":
-        codes, uniques = pd.factorize(array)  # NaN gets code -1: the "" appended below
-        convert = repr if array.dtype.kind == "f" else str  # what _canon gives each
-        return np.array([*map(convert, uniques.tolist()), ""], dtype=object)[codes]
+    if array.dtype.kind == "f":
+        # distinct bit patterns, not values: -0.0 and 0.0 are equal but repr differently
+        bits = np.ascontiguousarray(array, dtype=np.float64).view(np.int64)
+        codes, uniques = pd.factorize(bits)
+        floats = np.asarray(uniques).view(np.float64).tolist()
+        return np.array(["" if f != f else repr(f) for f in floats], dtype=object)[codes]
+    if array.dtype.kind in "iu":
+        codes, uniques = pd.factorize(array)
+        return np.array([*map(str, uniques.tolist()), ""], dtype=object)[codes]
     else:
         missing = pd.isna(array)
         present = np.flatnonzero(~missing)
