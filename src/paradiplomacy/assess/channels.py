@@ -417,7 +417,7 @@ class ChannelTable:
                    "status", "source", "confidence", "weight"]  # fmt: skip
         if self.records_of is None:
             raise ValueError("this channel table has no ledger to read its records from")
-        spec = cube_spec(self.as_of, self.config, self.instruments, self._log_instruments())
+        spec = cube_spec(self.as_of, self.config, self.instruments)
         records = self.records_of(
             spec, region=region, partner=partner, regions=list(self.regions), top=top
         )
@@ -438,14 +438,6 @@ class ChannelTable:
             self.cache.clear()
         self.cache[key] = out
         return out
-
-    def _log_instruments(self) -> tuple[str, ...]:
-        magnitude = self.config.magnitude
-        return tuple(
-            i
-            for i in self.instruments
-            if magnitude.instruments.get(i, magnitude.default) == "log1p"
-        )
 
     def records_behind(
         self,
@@ -472,18 +464,16 @@ def cube_spec(
     as_of: dt.date,
     config: ChannelConfig,
     instruments: Sequence[str],
-    log_instruments: Sequence[str] | None = None,
     resilience: Any = None,
 ) -> CubeSpec:
     """The :class:`~paradiplomacy.ledger.aggregates.CubeSpec` of channel evidence at
     ``as_of`` under ``config`` (``instruments``: the taxonomy's ids), with the resilience
     settings ``resilience`` (a :class:`~paradiplomacy.assess.frameworks.ResilienceConfig`) when
     given."""
-    if log_instruments is None:
-        magnitude = config.magnitude
-        log_instruments = [
-            i for i in instruments if magnitude.instruments.get(i, magnitude.default) == "log1p"
-        ]
+    magnitude = config.magnitude
+    log_instruments = [
+        i for i in instruments if magnitude.instruments.get(i, magnitude.default) == "log1p"
+    ]
     extra: dict[str, Any] = {}
     if resilience is not None:
         extra = {

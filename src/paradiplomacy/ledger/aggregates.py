@@ -48,8 +48,6 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from paradiplomacy.ledger.store import store_cache_kib
-
 __all__ = [
     "CUBE_COLUMNS",
     "CUBE_KEYS",
@@ -333,6 +331,8 @@ def _fetch(engine: Any, statement: Any, chunk_rows: int) -> Iterator[list[tuple]
         args: Any = tuple(compiled.params[name] for name in compiled.positiontup)
     else:
         args = compiled.params
+    from paradiplomacy.ledger.store import store_cache_kib
+
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
         dbapi = conn.connection.dbapi_connection
